@@ -1,0 +1,75 @@
+using System.Text.Json;
+using Counter.KvStore.Storage;
+
+namespace Counter.KvStore.Api;
+
+/// <summary>Writes stored JSON straight to the response, without re-parsing values.</summary>
+public static class JsonResponses
+{
+    public const string JsonContentType = "application/json";
+    public const string NdjsonContentType = "application/x-ndjson";
+
+    /// <summary><c>{"key": value}</c>, the original API's answer shape; a missing value is <c>null</c>.</summary>
+    public static IResult KeyAndValue(string key, byte[]? value)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WritePropertyName(key);
+            if (value is null)
+            {
+                writer.WriteNullValue();
+            }
+            else
+            {
+                writer.WriteRawValue(value, skipInputValidation: true);
+            }
+            writer.WriteEndObject();
+        }
+        return TypedResults.Bytes(buffer.ToArray(), JsonContentType);
+    }
+
+    /// <summary><c>{"keys": [...]}</c> streamed page by page: listing a million keys holds one page in memory.</summary>
+    public static IResult StreamKeys(IAsyncEnumerable<StoredEntry> entries) =>
+        TypedResults.Stream(async stream =>
+        {
+            await using var writer = new Utf8JsonWriter(stream);
+            writer.WriteStartObject();
+            writer.WriteStartArray("keys");
+            await foreach (var entry in entries)
+            {
+                writer.WriteStringValue(entry.Key);
+                if (writer.BytesPending > 16 * 1024)
+                {
+                    await writer.FlushAsync();
+                }
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }, JsonContentType);
+
+    /// <summary>One JSON object per line: <c>{"key":..,"version":..,"expiresAt":..,"value":..}</c>.</summary>
+    public static IResult StreamEntries(IAsyncEnumerable<StoredEntry> entries) =>
+        TypedResults.Stream(async stream =>
+        {
+            var newline = "\n"u8.ToArray();
+            await using var writer = new Utf8JsonWriter(stream);
+            await foreach (var entry in entries)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("key", entry.Key);
+                writer.WriteNumber("version", entry.Version);
+                if (entry.ExpiresAt is { } expires)
+                {
+                    writer.WriteString("expiresAt", expires);
+                }
+                writer.WritePropertyName("value");
+                writer.WriteRawValue(entry.Value, skipInputValidation: true);
+                writer.WriteEndObject();
+                await writer.FlushAsync();
+                writer.Reset();
+                await stream.WriteAsync(newline);
+            }
+        }, NdjsonContentType);
+}

@@ -1,0 +1,113 @@
+using System.Text;
+using System.Text.Json;
+using Counter.KvStore.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Counter.KvStore.Api;
+
+/// <summary>
+/// The original store's API, unchanged for existing clients and the dump (see SPEC.md):
+/// <c>POST /</c> sets keys, <c>GET /{key}</c> and <c>DELETE /{key}</c> answer <c>{"key": value}</c>,
+/// <c>GET /?prefix=</c> lists keys.
+/// </summary>
+public static class OriginalApi
+{
+    public static RouteGroupBuilder MapOriginalApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/").WithTags("Original API");
+        group.MapPost("/", SetManyAsync).WithName("SetKeys").WithSummary("Set each key of a JSON object (or form) to its value.");
+        group.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("List keys, optionally those starting with a prefix.");
+        group.MapGet("/{key}", GetAsync).WithName("GetKey").WithSummary("Read one key; the value is null when absent.");
+        group.MapDelete("/{key}", DeleteAsync).WithName("DeleteKey").WithSummary("Remove one key; answers its old value.");
+        return group;
+    }
+
+    private static async Task<IResult> SetManyAsync(HttpRequest request, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)
+    {
+        var limits = options.Value;
+        List<KeyValuePair<string, byte[]>> entries;
+        if (request.HasFormContentType)
+        {
+            var form = await request.ReadFormAsync(cancellationToken);
+            // A form carries strings: each is stored as a JSON string, as the original did.
+            entries = [.. form.Select(field => KeyValuePair.Create(field.Key, JsonSerializer.SerializeToUtf8Bytes(field.Value.ToString())))];
+        }
+        else if (RequestBody.IsJson(request))
+        {
+            var (body, tooLarge) = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
+            if (tooLarge is not null)
+            {
+                return tooLarge;
+            }
+            if (RequestBody.CheckJson(body) is { } invalid)
+            {
+                return Problems.BadRequest(invalid);
+            }
+            using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxJsonDepth });
+            if (document.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return Problems.BadRequest($"The body must be a JSON object of keys to values; it is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
+            }
+            entries = [.. document.RootElement.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, Encoding.UTF8.GetBytes(p.Value.GetRawText())))];
+        }
+        else
+        {
+            return Problems.UnsupportedMediaType("Send a JSON object (application/json) or a form (application/x-www-form-urlencoded).");
+        }
+
+        foreach (var (key, value) in entries)
+        {
+            if (KeyRules.Check(key, limits) is { } badKey)
+            {
+                return Problems.BadRequest(badKey);
+            }
+            if (value.Length > limits.MaxValueBytes)
+            {
+                return Problems.TooLarge($"The value of '{key}' is {value.Length} bytes; the limit is {limits.MaxValueBytes}.");
+            }
+        }
+        await storage.PutManyAsync(entries, cancellationToken);
+        return TypedResults.Bytes(WriteObject(entries), JsonResponses.JsonContentType);
+    }
+
+    private static IResult ListKeys(string? prefix, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken) =>
+        KeyRules.CheckPrefix(prefix, options.Value) is { } bad
+            ? Problems.BadRequest(bad)
+            : JsonResponses.StreamKeys(storage.ScanAsync(prefix ?? string.Empty, cancellationToken));
+
+    private static async Task<IResult> GetAsync(string key, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)
+    {
+        if (KeyRules.Check(key, options.Value) is { } bad)
+        {
+            return Problems.BadRequest(bad);
+        }
+        var entry = await storage.GetAsync(key, cancellationToken);
+        return JsonResponses.KeyAndValue(key, entry?.Value);
+    }
+
+    private static async Task<IResult> DeleteAsync(string key, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)
+    {
+        if (KeyRules.Check(key, options.Value) is { } bad)
+        {
+            return Problems.BadRequest(bad);
+        }
+        var result = await storage.DeleteAsync(key, WriteCondition.None, cancellationToken);
+        return JsonResponses.KeyAndValue(key, result.Previous?.Value);
+    }
+
+    private static byte[] WriteObject(IEnumerable<KeyValuePair<string, byte[]>> entries)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            foreach (var (key, value) in entries)
+            {
+                writer.WritePropertyName(key);
+                writer.WriteRawValue(value, skipInputValidation: true);
+            }
+            writer.WriteEndObject();
+        }
+        return buffer.ToArray();
+    }
+}

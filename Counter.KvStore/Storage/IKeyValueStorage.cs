@@ -1,0 +1,34 @@
+namespace Counter.KvStore.Storage;
+
+/// <summary>
+/// The storage engine behind the HTTP API. Every method sees only live entries: an entry whose
+/// expiry has passed is absent at once, whether or not it has been reclaimed yet.
+/// Versions are unique across the store's lifetime, so a deleted and re-created key never
+/// matches an old version (no ABA on compare-and-set).
+/// </summary>
+public interface IKeyValueStorage
+{
+    Task<StoredEntry?> GetAsync(string key, CancellationToken cancellationToken);
+
+    Task<WriteResult> PutAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken);
+
+    /// <summary>Sets several keys in one transaction (the original bulk <c>POST /</c>); all or nothing.</summary>
+    Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken);
+
+    Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken);
+
+    /// <summary>Extends a live key's expiry without rewriting it; its version is unchanged. Null when absent.</summary>
+    Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken);
+
+    /// <summary>Up to <paramref name="limit"/> keys with the prefix, in key order, strictly after <paramref name="after"/>.</summary>
+    Task<KeyPage> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken);
+
+    /// <summary>Streams every live entry with the prefix, a page at a time, so memory stays bounded.</summary>
+    IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, CancellationToken cancellationToken);
+
+    /// <summary>Physically removes up to <paramref name="limit"/> expired entries; returns how many.</summary>
+    Task<int> SweepExpiredAsync(int limit, CancellationToken cancellationToken);
+
+    /// <summary>Live-ish totals for metrics (rows stored, including expired ones not yet swept).</summary>
+    (long Keys, long Bytes) Totals { get; }
+}

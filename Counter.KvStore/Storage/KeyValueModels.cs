@@ -1,0 +1,37 @@
+namespace Counter.KvStore.Storage;
+
+/// <summary>One stored value. <paramref name="Value"/> is UTF-8 JSON, validated on the way in.</summary>
+public sealed record StoredEntry(string Key, byte[] Value, long Version, DateTimeOffset? ExpiresAt);
+
+/// <summary>
+/// A write precondition. <see cref="IfMatch"/> replaces only the version given;
+/// <see cref="IfNoneMatch"/> creates only when no live value exists.
+/// </summary>
+public readonly record struct WriteCondition(long? IfMatch = null, bool IfNoneMatch = false)
+{
+    public static WriteCondition None => default;
+}
+
+public enum WriteOutcome
+{
+    Created,
+    Replaced,
+    PreconditionFailed,
+}
+
+public sealed record WriteResult(WriteOutcome Outcome, long Version);
+
+public enum DeleteOutcome
+{
+    Deleted,
+    NotFound,
+    PreconditionFailed,
+}
+
+public sealed record DeleteResult(DeleteOutcome Outcome, StoredEntry? Previous);
+
+/// <summary>One page of keys; <see cref="After"/> is the last key returned when more may follow.</summary>
+public sealed record KeyPage(IReadOnlyList<string> Keys, string? After);
+
+/// <summary>Raised when the storage medium refuses a write (disk full, I/O error).</summary>
+public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

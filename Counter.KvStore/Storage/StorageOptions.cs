@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Counter.KvStore.Storage;
+
+/// <summary>How the store keeps its data and what it accepts. Bound from the "Storage" section.</summary>
+public sealed class StorageOptions
+{
+    public const string SectionName = "Storage";
+
+    /// <summary>Folder that holds the SQLite database (created if missing). Relative paths are under the content root.</summary>
+    [Required]
+    public string DataPath { get; set; } = ".data";
+
+    /// <summary>
+    /// <see cref="SyncMode.Full"/> (default) fsyncs the write-ahead log on every commit: an acknowledged
+    /// write survives a process kill and a power cut. <see cref="SyncMode.Normal"/> survives a process
+    /// kill but may lose the last commits on power loss; it saves one fsync per batch.
+    /// Commits are grouped (see <see cref="MaxBatchSize"/>), so one fsync covers many requests.
+    /// </summary>
+    public SyncMode Synchronous { get; set; } = SyncMode.Full;
+
+    /// <summary>Longest key accepted, in characters.</summary>
+    [Range(1, 1024)]
+    public int MaxKeyLength { get; set; } = 250;
+
+    /// <summary>Largest single JSON value accepted, in UTF-8 bytes. Sessions are small; 64 KiB is generous.</summary>
+    [Range(16, 16 * 1024 * 1024)]
+    public int MaxValueBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Largest request body accepted (the original bulk <c>POST /</c> may carry many keys).</summary>
+    [Range(16, 64 * 1024 * 1024)]
+    public int MaxBodyBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Most writes committed in one transaction. Larger batches mean fewer fsyncs under load.</summary>
+    [Range(1, 10_000)]
+    public int MaxBatchSize { get; set; } = 256;
+
+    /// <summary>How often expired keys are physically deleted. They are invisible to reads at once either way.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Page size used when streaming listings and dumps, bounding memory per request.</summary>
+    [Range(1, 100_000)]
+    public int ScanPageSize { get; set; } = 1000;
+}
+
+public enum SyncMode
+{
+    Full,
+    Normal,
+}

@@ -1,0 +1,117 @@
+using Microsoft.Data.Sqlite;
+
+namespace Counter.KvStore.Storage;
+
+/// <summary>The writer loop's prepared statements, compiled once and reused for every batch.</summary>
+internal sealed class WriterCommands : IDisposable
+{
+    private readonly SqliteCommand _find;
+    private readonly SqliteCommand _upsert;
+    private readonly SqliteCommand _delete;
+    private readonly SqliteCommand _setExpiry;
+    private readonly SqliteCommand _deleteExpired;
+    private readonly SqliteCommand _saveVersion;
+    private readonly SqliteCommand[] _all;
+
+    public WriterCommands(SqliteConnection connection)
+    {
+        _find = Create(connection, "SELECT value, version, expires_at FROM entries WHERE key = $key;", "$key");
+        _upsert = Create(connection,
+            "INSERT INTO entries(key, value, version, expires_at) VALUES($key, $value, $version, $expires) " +
+            "ON CONFLICT(key) DO UPDATE SET value = excluded.value, version = excluded.version, expires_at = excluded.expires_at;",
+            "$key", "$value", "$version", "$expires");
+        _delete = Create(connection, "DELETE FROM entries WHERE key = $key;", "$key");
+        _setExpiry = Create(connection, "UPDATE entries SET expires_at = $expires WHERE key = $key;", "$key", "$expires");
+        _deleteExpired = Create(connection,
+            "DELETE FROM entries WHERE key IN (SELECT key FROM entries WHERE expires_at <= $now LIMIT $limit) RETURNING length(value);",
+            "$now", "$limit");
+        _saveVersion = Create(connection,
+            "INSERT INTO meta(name, value) VALUES('version', $version) ON CONFLICT(name) DO UPDATE SET value = excluded.value;",
+            "$version");
+        _all = [_find, _upsert, _delete, _setExpiry, _deleteExpired, _saveVersion];
+    }
+
+    public void Enlist(SqliteTransaction transaction)
+    {
+        foreach (var command in _all)
+        {
+            command.Transaction = transaction;
+        }
+    }
+
+    public StoredEntry? Find(string key)
+    {
+        _find.Parameters[0].Value = key;
+        using var reader = _find.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+        return new StoredEntry(
+            key,
+            (byte[])reader.GetValue(0),
+            reader.GetInt64(1),
+            reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2)));
+    }
+
+    public void Upsert(string key, byte[] value, long version, long? expiresAtMs)
+    {
+        _upsert.Parameters[0].Value = key;
+        _upsert.Parameters[1].Value = value;
+        _upsert.Parameters[2].Value = version;
+        _upsert.Parameters[3].Value = (object?)expiresAtMs ?? DBNull.Value;
+        _upsert.ExecuteNonQuery();
+    }
+
+    public void Delete(string key)
+    {
+        _delete.Parameters[0].Value = key;
+        _delete.ExecuteNonQuery();
+    }
+
+    public void SetExpiry(string key, long? expiresAtMs)
+    {
+        _setExpiry.Parameters[0].Value = key;
+        _setExpiry.Parameters[1].Value = (object?)expiresAtMs ?? DBNull.Value;
+        _setExpiry.ExecuteNonQuery();
+    }
+
+    public (long Count, long Bytes) DeleteExpired(long nowMs, int limit)
+    {
+        _deleteExpired.Parameters[0].Value = nowMs;
+        _deleteExpired.Parameters[1].Value = limit;
+        long count = 0, bytes = 0;
+        using var reader = _deleteExpired.ExecuteReader();
+        while (reader.Read())
+        {
+            count++;
+            bytes += reader.GetInt64(0);
+        }
+        return (count, bytes);
+    }
+
+    public void SaveVersion(long version)
+    {
+        _saveVersion.Parameters[0].Value = version;
+        _saveVersion.ExecuteNonQuery();
+    }
+
+    public void Dispose()
+    {
+        foreach (var command in _all)
+        {
+            command.Dispose();
+        }
+    }
+
+    private static SqliteCommand Create(SqliteConnection connection, string sql, params string[] parameters)
+    {
+        var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var name in parameters)
+        {
+            command.Parameters.Add(new SqliteParameter { ParameterName = name });
+        }
+        return command;
+    }
+}

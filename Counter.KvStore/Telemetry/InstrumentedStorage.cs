@@ -1,0 +1,66 @@
+using System.Runtime.CompilerServices;
+using Counter.KvStore.Storage;
+
+namespace Counter.KvStore.Telemetry;
+
+/// <summary>Wraps any storage engine with a span and an outcome metric per operation.</summary>
+public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry telemetry) : IKeyValueStorage
+{
+    public (long Keys, long Bytes) Totals => inner.Totals;
+
+    public Task<StoredEntry?> GetAsync(string key, CancellationToken cancellationToken) =>
+        RunAsync("get", () => inner.GetAsync(key, cancellationToken), e => e is null ? StoreTelemetry.Outcomes.Miss : StoreTelemetry.Outcomes.Hit);
+
+    public Task<WriteResult> PutAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
+        RunAsync("put", () => inner.PutAsync(key, value, condition, timeToLive, cancellationToken),
+            r => r.Outcome == WriteOutcome.PreconditionFailed ? StoreTelemetry.Outcomes.Conflict : StoreTelemetry.Outcomes.Written);
+
+    public Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken) =>
+        RunAsync("put_many", async () => { await inner.PutManyAsync(entries, cancellationToken); return true; }, _ => StoreTelemetry.Outcomes.Written);
+
+    public Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken) =>
+        RunAsync("delete", () => inner.DeleteAsync(key, condition, cancellationToken), r => r.Outcome switch
+        {
+            DeleteOutcome.Deleted => StoreTelemetry.Outcomes.Hit,
+            DeleteOutcome.NotFound => StoreTelemetry.Outcomes.Miss,
+            _ => StoreTelemetry.Outcomes.Conflict,
+        });
+
+    public Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
+        RunAsync("touch", () => inner.TouchAsync(key, timeToLive, cancellationToken), v => v is null ? StoreTelemetry.Outcomes.Miss : StoreTelemetry.Outcomes.Hit);
+
+    public Task<KeyPage> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken) =>
+        RunAsync("list", () => inner.ListAsync(prefix, after, limit, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
+
+    public async IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var activity = StoreTelemetry.StartOperation("scan");
+        var count = 0;
+        await foreach (var entry in inner.ScanAsync(prefix, cancellationToken))
+        {
+            count++;
+            yield return entry;
+        }
+        activity?.SetTag("kvstore.entries", count);
+        telemetry.Record(activity, "scan", StoreTelemetry.Outcomes.Hit);
+    }
+
+    public Task<int> SweepExpiredAsync(int limit, CancellationToken cancellationToken) =>
+        RunAsync("sweep", () => inner.SweepExpiredAsync(limit, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
+
+    private async Task<T> RunAsync<T>(string operation, Func<Task<T>> run, Func<T, string> outcome)
+    {
+        using var activity = StoreTelemetry.StartOperation(operation);
+        try
+        {
+            var result = await run();
+            telemetry.Record(activity, operation, outcome(result));
+            return result;
+        }
+        catch
+        {
+            telemetry.Record(activity, operation, StoreTelemetry.Outcomes.Error);
+            throw;
+        }
+    }
+}
