@@ -1,0 +1,30 @@
+using Counter.AppHost;
+
+var builder = DistributedApplication.CreateBuilder(args);
+var settings = CounterSettings.From(builder);
+
+// Secrets the AppHost generates once and keeps in its user secrets: the store's credential and
+// the key that hashes session identifiers into storage keys.
+var storeApiKey = builder.AddParameter("kvstore-api-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+var sessionKeySecret = builder.AddParameter("session-key-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+
+// The key-value store keeps its data in one folder that outlives the process. It holds its data
+// in-process, so it is never replicated.
+var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
+    .WithEnvironment("Storage__DataPath", settings.DataPath)
+    .WithEnvironment("KvStore__ApiKey", storeApiKey)
+    .WithTestClock(settings)
+    .WithHttpHealthCheck("/health")
+    .WithStoreCommands();
+
+// The counter page reaches the store by service discovery ("kvstore") with its credential.
+builder.AddProject<Projects.Counter_Web>("web")
+    .WithKvStoreReference(kvstore, storeApiKey)
+    .WithEnvironment("Session__Mode", settings.SessionMode)
+    .WithEnvironment("Session__KeySecret", sessionKeySecret)
+    .WithTestClock(settings)
+    .WithReplicas(settings.WebReplicas)
+    .WithHttpHealthCheck("/health")
+    .WithExternalHttpEndpoints();
+
+builder.Build().Run();

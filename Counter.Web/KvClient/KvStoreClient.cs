@@ -1,0 +1,110 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using Counter.Web.Sessions;
+using Polly.CircuitBreaker;
+using Polly.Timeout;
+
+namespace Counter.Web.KvClient;
+
+/// <summary>A value read from the store with its version (the ETag used for compare-and-set).</summary>
+public sealed record VersionedValue(byte[] Value, string ETag);
+
+/// <summary>
+/// Typed HTTP client for the KV store's /v1 API. Its base address is a service-discovery name
+/// (https+http://kvstore), resolved at run time. Every failure to get an answer (refused, timed
+/// out, circuit open, 5xx, 401) becomes <see cref="SessionStoreUnavailableException"/>.
+/// </summary>
+public sealed class KvStoreClient(HttpClient http)
+{
+    public const string JsonMediaType = "application/json";
+
+    public async Task<VersionedValue?> GetAsync(string key, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, KeyPath(key)), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        EnsureAnswered(response);
+        var etag = response.Headers.ETag?.Tag ?? throw new SessionStoreUnavailableException("The store answered without a version.");
+        return new VersionedValue(await response.Content.ReadAsByteArrayAsync(cancellationToken), etag);
+    }
+
+    /// <summary>
+    /// Writes <paramref name="value"/> only if the key is still at <paramref name="ifMatch"/>
+    /// (or, when null, does not exist yet). Returns the new ETag, or null when another write came first.
+    /// </summary>
+    public async Task<string?> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, $"{KeyPath(key)}?ttl={Seconds(timeToLive)}")
+        {
+            Content = new ByteArrayContent(value) { Headers = { ContentType = new MediaTypeHeaderValue(JsonMediaType) } },
+        };
+        if (ifMatch is null)
+        {
+            request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+        }
+        else
+        {
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+        }
+        using var response = await SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.PreconditionFailed)
+        {
+            return null;
+        }
+        EnsureAnswered(response);
+        return response.Headers.ETag?.Tag;
+    }
+
+    /// <summary>Extends the key's expiry without rewriting it. False when the key is gone.</summary>
+    public async Task<bool> TouchAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{KeyPath(key)}/touch?ttl={Seconds(timeToLive)}"), cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return false;
+        }
+        EnsureAnswered(response);
+        return true;
+    }
+
+    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, KeyPath(key)), cancellationToken);
+        if (response.StatusCode != HttpStatusCode.NotFound)
+        {
+            EnsureAnswered(response);
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            try
+            {
+                return await http.SendAsync(request, cancellationToken);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
+                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
+            {
+                throw new SessionStoreUnavailableException($"The session store did not answer {request.Method}: {ex.GetType().Name}.", ex);
+            }
+        }
+    }
+
+    private static void EnsureAnswered(HttpResponseMessage response)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new SessionStoreUnavailableException($"The session store answered {(int)response.StatusCode}.");
+        }
+    }
+
+    private static string KeyPath(string key) => "/v1/keys/" + Uri.EscapeDataString(key);
+
+    private static string Seconds(TimeSpan timeToLive) =>
+        Math.Max(1, (long)Math.Ceiling(timeToLive.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+}

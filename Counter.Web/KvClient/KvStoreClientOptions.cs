@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Counter.Web.KvClient;
+
+/// <summary>How the web app reaches the KV store. Bound from the "KvStore" section.</summary>
+public sealed class KvStoreClientOptions
+{
+    public const string SectionName = "KvStore";
+
+    /// <summary>A service-discovery address; the AppHost supplies the endpoint behind "kvstore".</summary>
+    [Required]
+    public Uri BaseAddress { get; set; } = new("https+http://kvstore");
+
+    /// <summary>The store's credential, handed over by the AppHost. Never logged.</summary>
+    [Required]
+    [MinLength(16)]
+    public string ApiKey { get; set; } = string.Empty;
+
+    /// <summary>
+    /// Longest one page load may wait on the store, retries included. Past it the page answers 503.
+    /// </summary>
+    public TimeSpan RequestBudget { get; set; } = TimeSpan.FromSeconds(1.8);
+
+    /// <summary>Longest a single attempt may take before it is abandoned (and, for reads, retried).</summary>
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMilliseconds(800);
+}

@@ -1,0 +1,26 @@
+using Counter.Web.Pages;
+using Counter.Web.Sessions;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// Telemetry, health checks and service discovery shared by every Counter service.
+builder.AddServiceDefaults();
+// A clock the integration tests can move, only when Testing:ClockControl is set.
+builder.AddTestClock();
+// Sessions in the configured mode: cookie, or server-side in the KV store.
+builder.AddSessions();
+// The Reset form carries an anti-forgery token.
+builder.Services.AddAntiforgery(options => options.Cookie.Name = "counter.csrf");
+// 503 page when the store is down; no stack traces, ever.
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<StoreUnavailablePage>();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.MapDefaultEndpoints();
+app.MapCounterPages();
+app.MapTestClock();
+
+await app.RunAsync();

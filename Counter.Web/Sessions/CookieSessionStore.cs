@@ -1,0 +1,61 @@
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.Extensions.Options;
+
+namespace Counter.Web.Sessions;
+
+/// <summary>
+/// Cookie sessions: the whole <see cref="SessionRecord"/> travels in the cookie, encrypted and
+/// signed with ASP.NET Core Data Protection (AES-256-CBC + HMAC-SHA256 by default). The server keeps
+/// nothing, so the cookie changes on every save. A cookie that fails to decrypt, is damaged or
+/// expired yields a fresh session. Concurrent requests from one browser race on the cookie
+/// (last response wins): that is inherent to client-side state, and the reason server-side mode exists.
+/// </summary>
+public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, IOptions<SessionOptions> options, TimeProvider time) : ISessionStore
+{
+    /// <summary>Browsers drop cookies past ~4 KB; refuse to write one they would silently lose.</summary>
+    public const int MaxCookieLength = 4000;
+
+    private readonly IDataProtector _protector = dataProtection.CreateProtector("Counter.Web.Sessions.Cookie.v1");
+    private readonly SessionOptions _options = options.Value;
+
+    public Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        var record = Read(context, now) ?? new SessionRecord(now, now, new SessionData());
+        var data = record.Data.Clone();
+        change(data);
+        var protectedValue = Base64Url.EncodeToString(_protector.Protect((record with { Seen = now, Data = data }).Serialize()));
+        if (protectedValue.Length > MaxCookieLength)
+        {
+            throw new InvalidOperationException($"The session is {protectedValue.Length} characters as a cookie; browsers keep at most {MaxCookieLength}. Use server-side mode for large sessions.");
+        }
+        context.Response.Cookies.Append(_options.CookieName, protectedValue, SessionCookie.Options(context, record.Created + _options.AbsoluteLifetime - now));
+        return Task.FromResult(data);
+    }
+
+    public Task DestroyAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        SessionCookie.Delete(context, _options);
+        return Task.CompletedTask;
+    }
+
+    private SessionRecord? Read(HttpContext context, DateTimeOffset now)
+    {
+        var cookie = context.Request.Cookies[_options.CookieName];
+        if (string.IsNullOrEmpty(cookie) || cookie.Length > MaxCookieLength || !Base64Url.IsValid(cookie))
+        {
+            return null;
+        }
+        try
+        {
+            var record = SessionRecord.TryParse(_protector.Unprotect(Base64Url.DecodeFromChars(cookie)));
+            return record is not null && record.IsWithinLifetime(now, _options) && !record.IsIdleExpired(now, _options) ? record : null;
+        }
+        catch (CryptographicException)
+        {
+            return null; // Tampered, foreign, or protected with a key we no longer have.
+        }
+    }
+}

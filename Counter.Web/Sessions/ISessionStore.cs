@@ -1,0 +1,23 @@
+namespace Counter.Web.Sessions;
+
+/// <summary>
+/// The one session API handlers use, whichever mode is configured.
+/// A handler states its change as a function; the store loads, applies and saves it so that no
+/// concurrent change is lost (server-side mode re-applies it after a conflicting write).
+/// </summary>
+public interface ISessionStore
+{
+    /// <summary>
+    /// Loads the caller's session (a new one when it has none, or an expired or unknown one),
+    /// applies <paramref name="change"/>, saves the result and returns it. The change may run more
+    /// than once, each time on fresh data, so it must have no other side effects.
+    /// </summary>
+    /// <exception cref="SessionStoreUnavailableException">The store cannot be reached in time.</exception>
+    Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken);
+
+    /// <summary>Destroys the caller's session and clears its cookie; the next request starts a new one.</summary>
+    Task DestroyAsync(HttpContext context, CancellationToken cancellationToken);
+}
+
+/// <summary>The session store did not answer in time, or refused; the page answers 503.</summary>
+public sealed class SessionStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

@@ -1,0 +1,46 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Counter.Web.Sessions;
+
+/// <summary>Where sessions live and how long they last. Bound from the "Session" section.</summary>
+public sealed class SessionOptions
+{
+    public const string SectionName = "Session";
+
+    /// <summary>
+    /// <see cref="SessionMode.ServerSide"/> (default): the cookie holds only an identifier and the data
+    /// lives in the KV store. <see cref="SessionMode.Cookie"/>: the whole session travels in an encrypted,
+    /// signed cookie and the server keeps nothing (the original's USE_SESSION_STORE=False).
+    /// </summary>
+    public SessionMode Mode { get; set; } = SessionMode.ServerSide;
+
+    /// <summary>Name of the session cookie. "session", as in the original.</summary>
+    [Required]
+    [RegularExpression("^[A-Za-z0-9_.-]+$")]
+    public string CookieName { get; set; } = "session";
+
+    /// <summary>A session unused this long is gone (sliding: each use restarts it).</summary>
+    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>A session older than this is gone however busy it is; the cookie never outlives it.</summary>
+    public TimeSpan AbsoluteLifetime { get; set; } = TimeSpan.FromHours(8);
+
+    /// <summary>
+    /// Secret for the keyed hash that turns an identifier into its storage key, so a copy of the
+    /// store yields no usable cookies. Server-side mode only; the AppHost generates it. At least 32 characters.
+    /// </summary>
+    public string? KeySecret { get; set; }
+
+    /// <summary>
+    /// How many times one request retries its load-change-save when another request changed the same
+    /// session first (compare-and-set conflict). Each retry waits a short random time.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxConflictRetries { get; set; } = 200;
+}
+
+public enum SessionMode
+{
+    ServerSide,
+    Cookie,
+}

@@ -1,0 +1,35 @@
+using Counter.Web.KvClient;
+
+namespace Counter.Web.Sessions;
+
+public static class SessionSetup
+{
+    /// <summary>
+    /// Registers the <see cref="ISessionStore"/> for the configured mode. Handlers depend only on
+    /// the interface, so switching modes is configuration (Session:Mode), not code.
+    /// </summary>
+    public static WebApplicationBuilder AddSessions(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SessionOptions>().BindConfiguration(SessionOptions.SectionName)
+            .ValidateDataAnnotations()
+            .Validate(o => o.Mode != SessionMode.ServerSide || o.KeySecret is { Length: >= 32 },
+                "Session:KeySecret must be at least 32 characters in server-side mode (the AppHost generates one).")
+            .Validate(o => o.IdleTimeout > TimeSpan.Zero && o.AbsoluteLifetime >= o.IdleTimeout,
+                "Session:IdleTimeout must be positive and no longer than Session:AbsoluteLifetime.")
+            .ValidateOnStart();
+        builder.Services.AddSingleton<SessionTelemetry>();
+
+        var mode = builder.Configuration.GetValue(SessionOptions.SectionName + ":Mode", SessionMode.ServerSide);
+        if (mode == SessionMode.ServerSide)
+        {
+            builder.Services.AddKvStoreClient();
+            builder.Services.AddSingleton<SessionIdentifiers>();
+            builder.Services.AddScoped<ISessionStore, ServerSessionStore>();
+        }
+        else
+        {
+            builder.Services.AddSingleton<ISessionStore, CookieSessionStore>();
+        }
+        return builder;
+    }
+}
