@@ -1,0 +1,53 @@
+using System.Diagnostics;
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests;
+
+/// <summary>The dump command (the original dump.py) against the running app's store.</summary>
+[Collection(ServerSideApp.Name)]
+public sealed class DumpCommandTests(ServerSideAppFixture app)
+{
+    [Fact]
+    public async Task DumpPrintsOneLinePerSessionIncludingTheOnesThisTestCreated()
+    {
+        using var alice = app.CreateBrowser();
+        using var bob = app.CreateBrowser();
+        await alice.LoadCounterAsync();
+        await alice.LoadCounterAsync();
+        await bob.LoadCounterAsync();
+
+        var (exitCode, output, error) = await RunDumpAsync("--url", app.StoreUrl.ToString(), "--api-key", CounterAppFixture.ApiKey);
+
+        Assert.True(exitCode == 0, $"dump exited {exitCode}: {error}");
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.All(lines, line => Assert.StartsWith("{\"session:", line, StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"{{\"{StorageKeys.For(alice.SessionCookie!)}\": ", StringComparison.Ordinal) && l.Contains("\"data\":{\"count\":2}", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith($"{{\"{StorageKeys.For(bob.SessionCookie!)}\": ", StringComparison.Ordinal) && l.Contains("\"data\":{\"count\":1}", StringComparison.Ordinal));
+        // The dump shows storage keys, never the cookie values themselves.
+        Assert.DoesNotContain(alice.SessionCookie!, output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task DumpWithoutACredentialSaysHowToGiveOne()
+    {
+        var (exitCode, _, error) = await RunDumpAsync("--url", app.StoreUrl.ToString());
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--api-key", error, StringComparison.Ordinal);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunDumpAsync(params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet", [Repository.KvStoreDll, "dump", .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment.Remove("KVSTORE_API_KEY");
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TestTimeouts.Startup);
+        return (process.ExitCode, await output, await error);
+    }
+}

@@ -1,0 +1,113 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Sockets;
+
+namespace Counter.Tests.Infrastructure;
+
+/// <summary>
+/// The real KvStore executable run as a child process over a given data folder, so that a test can
+/// kill it (SIGKILL) or stop it (SIGTERM) and start it again over the same data.
+/// </summary>
+public sealed class KvStoreProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private KvStoreProcess(Process process, Uri url)
+    {
+        _process = process;
+        Url = url;
+    }
+
+    public Uri Url { get; }
+
+    public int Id => _process.Id;
+
+    public static async Task<KvStoreProcess> StartAsync(string dataPath)
+    {
+        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var start = new ProcessStartInfo("dotnet", [Repository.KvStoreDll])
+        {
+            WorkingDirectory = Path.GetDirectoryName(Repository.KvStoreDll)!,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.Environment["ASPNETCORE_URLS"] = url.ToString();
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["KvStore__ApiKey"] = CounterAppFixture.ApiKey;
+        start.Environment["Storage__DataPath"] = dataPath;
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the store.");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+
+        var store = new KvStoreProcess(process, url);
+        await store.WaitHealthyAsync();
+        return store;
+    }
+
+    public HttpClient CreateClient()
+    {
+        var client = new HttpClient { BaseAddress = Url, Timeout = TestTimeouts.Request };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CounterAppFixture.ApiKey);
+        return client;
+    }
+
+    /// <summary>SIGKILL: no shutdown code runs, nothing is flushed.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Request);
+    }
+
+    /// <summary>SIGTERM: the graceful stop an orchestrator sends.</summary>
+    public async Task StopAsync()
+    {
+        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Startup);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+        _process.Dispose();
+    }
+
+    private async Task WaitHealthyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < TestTimeouts.Startup)
+        {
+            Assert.False(_process.HasExited, $"The store exited with code {(_process.HasExited ? _process.ExitCode : 0)} during start-up.");
+            try
+            {
+                using var response = await http.GetAsync("/health");
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            await Task.Delay(100);
+        }
+        throw new TimeoutException($"The store at {Url} was not healthy within {TestTimeouts.Startup}.");
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -1,0 +1,261 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests;
+
+/// <summary>The /v1 API: versions, compare-and-set, expiry, paging and the streamed dump.</summary>
+[Collection(ServerSideApp.Name)]
+public sealed class KvStoreKeysApiTests(ServerSideAppFixture app) : IDisposable
+{
+    private readonly HttpClient _store = app.CreateStoreClient();
+    private readonly string _prefix = $"v{Guid.NewGuid():N}-";
+
+    [Fact]
+    public async Task ReadsReturnTheValueWithItsVersionAsETag()
+    {
+        using var created = await PutAsync("k", "{\"count\":1}");
+        using var read = await _store.GetAsync($"/v1/keys/{_prefix}k");
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal("{\"count\":1}", await read.Content.ReadAsStringAsync());
+        Assert.Equal(created.Headers.ETag, read.Headers.ETag);
+    }
+
+    [Fact]
+    public async Task IfMatchReplacesOnlyAtThatVersion()
+    {
+        using var created = await PutAsync("k", "1");
+        var v1 = created.Headers.ETag!;
+
+        using var replaced = await PutAsync("k", "2", ifMatch: v1);
+        using var stale = await PutAsync("k", "3", ifMatch: v1);
+
+        Assert.Equal(HttpStatusCode.NoContent, replaced.StatusCode);
+        Assert.NotEqual(v1, replaced.Headers.ETag);
+        await ProblemAssert.IsAsync(stale, HttpStatusCode.PreconditionFailed, "not at version");
+        Assert.Equal("2", await _store.GetStringAsync($"/v1/keys/{_prefix}k"));
+    }
+
+    [Fact]
+    public async Task IfNoneMatchStarCreatesOnlyWhenAbsent()
+    {
+        using var first = await PutAsync("k", "1", ifNoneMatch: true);
+        using var second = await PutAsync("k", "2", ifNoneMatch: true);
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        await ProblemAssert.IsAsync(second, HttpStatusCode.PreconditionFailed, "already exists");
+        Assert.Equal("1", await _store.GetStringAsync($"/v1/keys/{_prefix}k"));
+    }
+
+    [Fact]
+    public async Task ConcurrentConditionalWritesOnOneVersionHaveExactlyOneWinner()
+    {
+        using var created = await PutAsync("race", "0");
+        var version = created.Headers.ETag!;
+
+        var answers = await Task.WhenAll(Enumerable.Range(1, 32).Select(async i =>
+        {
+            using var response = await PutAsync("race", i.ToString(System.Globalization.CultureInfo.InvariantCulture), ifMatch: version);
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(1, answers.Count(s => s == HttpStatusCode.NoContent));
+        Assert.Equal(31, answers.Count(s => s == HttpStatusCode.PreconditionFailed));
+    }
+
+    [Fact]
+    public async Task ConcurrentCreatesHaveExactlyOneWinner()
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(1, 32).Select(async i =>
+        {
+            using var response = await PutAsync("create-race", "1", ifNoneMatch: true);
+            return response.StatusCode;
+        }));
+
+        Assert.Equal(1, answers.Count(s => s == HttpStatusCode.Created));
+        Assert.Equal(31, answers.Count(s => s == HttpStatusCode.PreconditionFailed));
+    }
+
+    [Fact]
+    public async Task ConditionalDeleteNeedsTheCurrentVersion()
+    {
+        using var created = await PutAsync("k", "1");
+        using var stale = await SendAsync(HttpMethod.Delete, "k", ifMatch: new EntityTagHeaderValue("\"1\""));
+        using var deleted = await SendAsync(HttpMethod.Delete, "k", ifMatch: created.Headers.ETag);
+        using var absent = await SendAsync(HttpMethod.Delete, "k");
+
+        await ProblemAssert.IsAsync(stale, HttpStatusCode.PreconditionFailed, "version");
+        Assert.Equal(HttpStatusCode.NoContent, deleted.StatusCode);
+        await ProblemAssert.IsAsync(absent, HttpStatusCode.NotFound, "No live value");
+    }
+
+    [Fact]
+    public async Task AKeyExpiresAfterItsTimeToLiveAndDisappearsFromListings()
+    {
+        using var created = await PutAsync("ttl", "1", ttlSeconds: 60);
+        Assert.Equal(HttpStatusCode.OK, (await _store.GetAsync($"/v1/keys/{_prefix}ttl")).StatusCode);
+
+        await app.AdvanceClockAsync("kvstore", TimeSpan.FromSeconds(61));
+
+        using var read = await _store.GetAsync($"/v1/keys/{_prefix}ttl");
+        await ProblemAssert.IsAsync(read, HttpStatusCode.NotFound, "No live value");
+        var page = await _store.GetFromJsonAsync<Page>($"/v1/keys?prefix={_prefix}");
+        Assert.Empty(page!.Keys);
+        Assert.Equal($"{{\"{_prefix}ttl\":null}}", await _store.GetStringAsync($"/{_prefix}ttl"));
+        // An expired key counts as absent for create-only writes.
+        using var recreated = await PutAsync("ttl", "2", ifNoneMatch: true);
+        Assert.Equal(HttpStatusCode.Created, recreated.StatusCode);
+    }
+
+    [Fact]
+    public async Task TouchExtendsExpiryWithoutChangingTheVersion()
+    {
+        using var created = await PutAsync("slide", "1", ttlSeconds: 60);
+
+        await app.AdvanceClockAsync("kvstore", TimeSpan.FromSeconds(40));
+        using var touched = await SendAsync(HttpMethod.Post, "slide/touch?ttl=60");
+        await app.AdvanceClockAsync("kvstore", TimeSpan.FromSeconds(40));
+        using var stillThere = await _store.GetAsync($"/v1/keys/{_prefix}slide");
+        await app.AdvanceClockAsync("kvstore", TimeSpan.FromSeconds(30));
+        using var gone = await _store.GetAsync($"/v1/keys/{_prefix}slide");
+        using var touchGone = await SendAsync(HttpMethod.Post, "slide/touch?ttl=60");
+
+        Assert.Equal(HttpStatusCode.NoContent, touched.StatusCode);
+        Assert.Equal(created.Headers.ETag, touched.Headers.ETag);
+        Assert.Equal(HttpStatusCode.OK, stillThere.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, touchGone.StatusCode);
+    }
+
+    [Fact]
+    public async Task PagingVisitsEveryKeyOnceInOrder()
+    {
+        var expected = Enumerable.Range(0, 250).Select(i => $"{_prefix}p{i:D4}").ToList();
+        var body = "{" + string.Join(",", expected.Select(k => $"\"{k}\":1")) + "}";
+        using (var response = await _store.PostAsync("/", new StringContent(body, Encoding.UTF8, "application/json")))
+        {
+            response.EnsureSuccessStatusCode();
+        }
+
+        var seen = new List<string>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await _store.GetFromJsonAsync<Page>($"/v1/keys?prefix={_prefix}p&limit=100" + (cursor is null ? "" : $"&cursor={cursor}"));
+            seen.AddRange(page!.Keys);
+            cursor = page.Cursor;
+            pages++;
+        }
+        while (cursor is not null && pages < 10);
+
+        Assert.Equal(3, pages);
+        Assert.Equal(expected, seen);
+    }
+
+    [Fact]
+    public async Task TheDumpStreamsEveryEntryAsNdjson()
+    {
+        using (await PutAsync("d1", "{\"count\":1}"))
+        using (await PutAsync("d2", "[1,2]"))
+        {
+        }
+
+        using var response = await _store.GetAsync($"/v1/entries?prefix={_prefix}d");
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(2, lines.Length);
+        Assert.StartsWith($"{{\"key\":\"{_prefix}d1\",\"version\":", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("\"value\":{\"count\":1}}", lines[0], StringComparison.Ordinal);
+        Assert.EndsWith("\"value\":[1,2]}", lines[1], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("ttl=0", "ttl must be")]
+    [InlineData("ttl=abc", "ttl must be")]
+    [InlineData("ttl=99999999999", "ttl must be")]
+    public async Task BadTimeToLiveGets400(string query, string detail)
+    {
+        using var response = await _store.PutAsync($"/v1/keys/{_prefix}k?{query}", new StringContent("1", Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, detail);
+    }
+
+    [Fact]
+    public async Task BadPreconditionsAndCursorsGet400()
+    {
+        using var weak = await PutAsync("k", "1", ifMatch: new EntityTagHeaderValue("\"1\"", isWeak: true));
+        using var cursor = await _store.GetAsync("/v1/keys?cursor=!!!");
+        using var limit = await _store.GetAsync("/v1/keys?limit=100000");
+
+        await ProblemAssert.IsAsync(weak, HttpStatusCode.BadRequest, "strong ETag");
+        await ProblemAssert.IsAsync(cursor, HttpStatusCode.BadRequest, "cursor");
+        await ProblemAssert.IsAsync(limit, HttpStatusCode.BadRequest, "limit");
+    }
+
+    [Fact]
+    public async Task NonJsonValuesGet415And400()
+    {
+        using var text = await _store.PutAsync($"/v1/keys/{_prefix}k", new StringContent("1", Encoding.UTF8, "text/plain"));
+        using var invalid = await _store.PutAsync($"/v1/keys/{_prefix}k", new StringContent("{nope", Encoding.UTF8, "application/json"));
+        var deep = new string('[', 100) + new string(']', 100);
+        using var tooDeep = await _store.PutAsync($"/v1/keys/{_prefix}k", new StringContent(deep, Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsAsync(text, HttpStatusCode.UnsupportedMediaType, "application/json");
+        await ProblemAssert.IsAsync(invalid, HttpStatusCode.BadRequest, "not valid JSON");
+        await ProblemAssert.IsAsync(tooDeep, HttpStatusCode.BadRequest, "depth");
+        Assert.Equal(HttpStatusCode.NotFound, (await _store.GetAsync($"/v1/keys/{_prefix}k")).StatusCode);
+    }
+
+    [Fact]
+    public async Task AKeyOverTheLengthLimitGets400()
+    {
+        using var response = await _store.GetAsync($"/v1/keys/{new string('k', 251)}");
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "limit is 250");
+    }
+
+    [Fact]
+    public async Task TheOpenApiDocumentDescribesTheApi()
+    {
+        var document = await _store.GetStringAsync("/openapi/v1.json");
+
+        Assert.Contains("/v1/keys/{key}", document, StringComparison.Ordinal);
+        Assert.Contains("PutValue", document, StringComparison.Ordinal);
+    }
+
+    private Task<HttpResponseMessage> PutAsync(string key, string json, EntityTagHeaderValue? ifMatch = null, bool ifNoneMatch = false, int? ttlSeconds = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{_prefix}{key}" + (ttlSeconds is null ? "" : $"?ttl={ttlSeconds}"))
+        {
+            Content = new StringContent(json, Encoding.UTF8, "application/json"),
+        };
+        if (ifMatch is not null)
+        {
+            request.Headers.IfMatch.Add(ifMatch);
+        }
+        if (ifNoneMatch)
+        {
+            request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+        }
+        return _store.SendAsync(request);
+    }
+
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAfterPrefix, EntityTagHeaderValue? ifMatch = null)
+    {
+        var request = new HttpRequestMessage(method, $"/v1/keys/{_prefix}{pathAfterPrefix}");
+        if (ifMatch is not null)
+        {
+            request.Headers.IfMatch.Add(ifMatch);
+        }
+        return _store.SendAsync(request);
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    private sealed record Page(List<string> Keys, string? Cursor);
+}
