@@ -10,7 +10,9 @@ namespace Microsoft.Extensions.Hosting;
 /// <summary>
 /// Every service reads time from <see cref="TimeProvider"/>. Integration tests, and only they,
 /// set <c>Testing:ClockControl=true</c> to get a clock they can move forward over HTTP
-/// (<c>POST /_testing/clock?advanceSeconds=N</c>), so expiry is tested without waiting.
+/// (<c>POST /_testing/clock?offsetSeconds=N</c> sets the clock to system time + N), so expiry is
+/// tested without waiting. Setting (not adding) an offset is idempotent, so a test can repeat the
+/// call until every replica behind a load balancer has answered; each answers with its process id.
 /// </summary>
 public static class TestClockExtensions
 {
@@ -35,22 +37,22 @@ public static class TestClockExtensions
     {
         if (app.Configuration.GetValue<bool>(SettingName))
         {
-            app.MapPost(EndpointPath, (string advanceSeconds, AdjustableClock clock) =>
+            app.MapPost(EndpointPath, (string offsetSeconds, AdjustableClock clock) =>
             {
-                clock.Advance(TimeSpan.FromSeconds(double.Parse(advanceSeconds, CultureInfo.InvariantCulture)));
-                return Results.Ok(new { now = clock.GetUtcNow() });
+                clock.SetOffset(TimeSpan.FromSeconds(double.Parse(offsetSeconds, CultureInfo.InvariantCulture)));
+                return Results.Ok(new { now = clock.GetUtcNow(), processId = Environment.ProcessId });
             }).ExcludeFromDescription();
         }
         return app;
     }
 
-    /// <summary>System time plus an offset that only grows.</summary>
+    /// <summary>System time plus an offset.</summary>
     public sealed class AdjustableClock : TimeProvider
     {
         private long _offsetTicks;
 
         public override DateTimeOffset GetUtcNow() => base.GetUtcNow().AddTicks(Interlocked.Read(ref _offsetTicks));
 
-        public void Advance(TimeSpan by) => Interlocked.Add(ref _offsetTicks, Math.Max(0, by.Ticks));
+        public void SetOffset(TimeSpan offset) => Interlocked.Exchange(ref _offsetTicks, offset.Ticks);
     }
 }

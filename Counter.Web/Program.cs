@@ -1,3 +1,4 @@
+using Counter.Web.DataProtection;
 using Counter.Web.Pages;
 using Counter.Web.Sessions;
 
@@ -7,6 +8,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // A clock the integration tests can move, only when Testing:ClockControl is set.
 builder.AddTestClock();
+// One Data Protection key ring for every replica, kept in the KV store.
+builder.AddSharedDataProtection();
 // Sessions in the configured mode: cookie, or server-side in the KV store.
 builder.AddSessions();
 // The Reset form carries an anti-forgery token.

@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 
 namespace Counter.Tests.Infrastructure;
 
@@ -12,12 +13,24 @@ public abstract class CounterAppFixture : IAsyncLifetime
 {
     public const string ApiKey = "test-store-credential-0123456789abcdef";
     public const string SessionKeySecret = "test-session-key-secret-0123456789abcdef0123456789";
+    public const string DashboardApiKey = "test-dashboard-api-key-0123456789";
+
+    /// <summary>Shorter than the 8-hour default so that lifetime tests need fewer clock steps.</summary>
+    public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(1);
+    public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
+
+    private readonly Dictionary<string, TimeSpan> _clockOffsets = [];
 
     private DistributedApplication? _app;
 
     protected abstract string SessionMode { get; }
 
-    protected virtual int WebReplicas => 1;
+    public virtual int WebReplicas => 1;
+
+    /// <summary>The dashboard (and its telemetry API) runs only where a test reads spans.</summary>
+    protected virtual bool EnableDashboard => false;
+
+    public Uri? DashboardUrl { get; private set; }
 
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "counter-tests", Guid.NewGuid().ToString("N"));
 
@@ -31,6 +44,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
     {
         var cancellationToken = TestTimeouts.StartupToken();
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Counter_AppHost>(
+            new DistributedApplicationTestingBuilderOptions { EnableDashboard = EnableDashboard },
             [
                 $"--Counter:SessionMode={SessionMode}",
                 $"--Counter:DataPath={DataPath}",
@@ -40,17 +54,22 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Parameters:session-key-secret={SessionKeySecret}",
             ],
             cancellationToken);
-        Configure(builder);
+        builder.Configuration["AppHost:DashboardApiKey"] = DashboardApiKey;
+        var web = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "web");
+        builder.CreateResourceBuilder(web)
+            .WithEnvironment("Session__AbsoluteLifetime", AbsoluteLifetime.ToString())
+            .WithEnvironment("Session__IdleTimeout", IdleTimeout.ToString());
         _app = await builder.BuildAsync(cancellationToken);
         await _app.StartAsync(cancellationToken);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("kvstore", cancellationToken).WaitAsync(TestTimeouts.Startup, cancellationToken);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("web", cancellationToken).WaitAsync(TestTimeouts.Startup, cancellationToken);
         WebUrl = _app.GetEndpoint("web", "http");
         StoreUrl = _app.GetEndpoint("kvstore", "http");
-    }
-
-    protected virtual void Configure(IDistributedApplicationTestingBuilder builder)
-    {
+        if (EnableDashboard)
+        {
+            var login = await _app.GetDashboardUrlAsync(cancellationToken) ?? throw new InvalidOperationException("No dashboard URL.");
+            DashboardUrl = new Uri(login.GetLeftPart(UriPartial.Authority));
+        }
     }
 
     public async Task DisposeAsync()
@@ -84,23 +103,50 @@ public abstract class CounterAppFixture : IAsyncLifetime
         return client;
     }
 
-    /// <summary>Moves a service's clock forward (the store's expiry, the web's lifetimes).</summary>
+    /// <summary>
+    /// Moves a service's clock forward by <paramref name="by"/> (cumulative per resource). Web
+    /// replicas sit behind a proxy that balances per connection, so the (idempotent) call is
+    /// repeated on fresh connections until every replica has answered.
+    /// </summary>
     public async Task AdvanceClockAsync(string resource, TimeSpan by)
     {
-        using var client = resource == "kvstore" ? CreateStoreClient() : new HttpClient { BaseAddress = WebUrl, Timeout = TestTimeouts.Request };
-        using var response = await client.PostAsync($"/_testing/clock?advanceSeconds={by.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", null);
-        response.EnsureSuccessStatusCode();
+        var offset = _clockOffsets[resource] = _clockOffsets.GetValueOrDefault(resource) + by;
+        var replicas = resource == "web" ? WebReplicas : 1;
+        var answered = new HashSet<int>();
+        for (var attempt = 0; attempt < 200 && answered.Count < replicas; attempt++)
+        {
+            using var client = resource == "kvstore" ? CreateStoreClient() : new HttpClient { BaseAddress = WebUrl, Timeout = TestTimeouts.Request };
+            using var response = await client.PostAsync($"/_testing/clock?offsetSeconds={offset.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", null);
+            response.EnsureSuccessStatusCode();
+            using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            answered.Add(body.RootElement.GetProperty("processId").GetInt32());
+        }
+        Assert.True(answered.Count == replicas, $"Only {answered.Count} of {replicas} {resource} replicas took the new clock.");
+    }
+
+    /// <summary>Both services' clocks: what passes for the whole system.</summary>
+    public async Task AdvanceClocksAsync(TimeSpan by)
+    {
+        await AdvanceClockAsync("kvstore", by);
+        await AdvanceClockAsync("web", by);
     }
 }
 
+/// <summary>Server-side mode with two web replicas, and the dashboard for the telemetry tests.</summary>
 public sealed class ServerSideAppFixture : CounterAppFixture
 {
     protected override string SessionMode => "ServerSide";
+
+    public override int WebReplicas => 2;
+
+    protected override bool EnableDashboard => true;
 }
 
 public sealed class CookieAppFixture : CounterAppFixture
 {
     protected override string SessionMode => "Cookie";
+
+    protected override bool EnableDashboard => true;
 }
 
 [CollectionDefinition(Name)]

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json;
 using Counter.Web.Sessions;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
@@ -35,9 +36,9 @@ public sealed class KvStoreClient(HttpClient http)
     /// Writes <paramref name="value"/> only if the key is still at <paramref name="ifMatch"/>
     /// (or, when null, does not exist yet). Returns the new ETag, or null when another write came first.
     /// </summary>
-    public async Task<string?> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan timeToLive, CancellationToken cancellationToken)
+    public async Task<string?> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
-        var request = new HttpRequestMessage(HttpMethod.Put, $"{KeyPath(key)}?ttl={Seconds(timeToLive)}")
+        var request = new HttpRequestMessage(HttpMethod.Put, timeToLive is { } ttl ? $"{KeyPath(key)}?ttl={Seconds(ttl)}" : KeyPath(key))
         {
             Content = new ByteArrayContent(value) { Headers = { ContentType = new MediaTypeHeaderValue(JsonMediaType) } },
         };
@@ -77,6 +78,21 @@ public sealed class KvStoreClient(HttpClient http)
         {
             EnsureAnswered(response);
         }
+    }
+
+    /// <summary>Every live entry whose key starts with <paramref name="prefix"/> (streamed NDJSON from /v1/entries).</summary>
+    public async Task<IReadOnlyList<KeyValuePair<string, JsonElement>>> ListEntriesAsync(string prefix, CancellationToken cancellationToken)
+    {
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/entries?prefix=" + Uri.EscapeDataString(prefix)), cancellationToken);
+        EnsureAnswered(response);
+        var entries = new List<KeyValuePair<string, JsonElement>>();
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await reader.ReadLineAsync(cancellationToken) is { Length: > 0 } line)
+        {
+            using var entry = JsonDocument.Parse(line);
+            entries.Add(KeyValuePair.Create(entry.RootElement.GetProperty("key").GetString()!, entry.RootElement.GetProperty("value").Clone()));
+        }
+        return entries;
     }
 
     private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -13,6 +13,10 @@ public static class KvStoreClientSetup
     /// </summary>
     public static IServiceCollection AddKvStoreClient(this IServiceCollection services)
     {
+        if (services.Any(d => d.ServiceType == typeof(KvStoreClient)))
+        {
+            return services;
+        }
         services.AddOptions<KvStoreClientOptions>().BindConfiguration(KvStoreClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<KvStoreClient>((sp, http) =>
             {

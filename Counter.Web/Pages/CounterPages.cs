@@ -19,6 +19,7 @@ public static class CounterPages
         app.MapGet("/", ShowCounterAsync).WithName("Counter");
         app.MapPost("/reset", ResetAsync).WithName("Reset").DisableAntiforgery(); // Validated explicitly below.
         app.MapGet("/about", ShowAbout).WithName("About");
+        app.MapGet("/count", ReadCountAsync).WithName("Count");
         return app;
     }
 
@@ -52,6 +53,14 @@ public static class CounterPages
         }
         await sessions.DestroyAsync(context, cancellationToken);
         return TypedResults.Redirect("/");
+    }
+
+    /// <summary>The current count as JSON, without counting this request: a read that only touches the session.</summary>
+    private static async Task<IResult> ReadCountAsync(HttpContext context, ISessionStore sessions, CancellationToken cancellationToken)
+    {
+        var session = await sessions.ReadAsync(context, cancellationToken);
+        context.Response.Headers.CacheControl = "no-store";
+        return TypedResults.Ok(new { count = session.GetInt32(CountKey) });
     }
 
     private static IResult ShowAbout(HttpContext context) => PageLayout.Html(context, PageLayout.Render("About – " + Title, """

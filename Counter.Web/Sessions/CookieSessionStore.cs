@@ -26,13 +26,29 @@ public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, I
         var record = Read(context, now) ?? new SessionRecord(now, now, new SessionData());
         var data = record.Data.Clone();
         change(data);
-        var protectedValue = Base64Url.EncodeToString(_protector.Protect((record with { Seen = now, Data = data }).Serialize()));
+        Write(context, record with { Seen = now, Data = data }, now);
+        return Task.FromResult(data);
+    }
+
+    public Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (Read(context, now) is not { } record)
+        {
+            return Task.FromResult(new SessionData());
+        }
+        Write(context, record with { Seen = now }, now); // Slides the idle expiry.
+        return Task.FromResult(record.Data);
+    }
+
+    private void Write(HttpContext context, SessionRecord record, DateTimeOffset now)
+    {
+        var protectedValue = Base64Url.EncodeToString(_protector.Protect(record.Serialize()));
         if (protectedValue.Length > MaxCookieLength)
         {
             throw new InvalidOperationException($"The session is {protectedValue.Length} characters as a cookie; browsers keep at most {MaxCookieLength}. Use server-side mode for large sessions.");
         }
         context.Response.Cookies.Append(_options.CookieName, protectedValue, SessionCookie.Options(context, record.Created + _options.AbsoluteLifetime - now));
-        return Task.FromResult(data);
     }
 
     public Task DestroyAsync(HttpContext context, CancellationToken cancellationToken)

@@ -15,6 +15,12 @@ public interface ISessionStore
     /// <exception cref="SessionStoreUnavailableException">The store cannot be reached in time.</exception>
     Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads the caller's session without changing it: never creates one, never rewrites it, only
+    /// extends its idle expiry. Empty data when the caller has no live session.
+    /// </summary>
+    Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken);
+
     /// <summary>Destroys the caller's session and clears its cookie; the next request starts a new one.</summary>
     Task DestroyAsync(HttpContext context, CancellationToken cancellationToken);
 }

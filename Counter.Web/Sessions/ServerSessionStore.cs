@@ -82,6 +82,24 @@ public sealed partial class ServerSessionStore(
         }
     }
 
+    public async Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken)
+    {
+        var identifier = context.Request.Cookies[_options.CookieName];
+        if (!SessionIdentifiers.IsWellFormed(identifier))
+        {
+            return new SessionData();
+        }
+        var key = identifiers.StorageKey(identifier!);
+        var now = time.GetUtcNow();
+        var (record, _) = await LoadAsync(key, now, cancellationToken);
+        if (record is null)
+        {
+            return new SessionData();
+        }
+        await TouchAsync(key, record, now, cancellationToken);
+        return record.Data;
+    }
+
     public async Task DestroyAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var identifier = context.Request.Cookies[_options.CookieName];

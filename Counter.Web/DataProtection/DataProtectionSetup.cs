@@ -1,0 +1,47 @@
+using Counter.Web.KvClient;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.Extensions.Options;
+
+namespace Counter.Web.DataProtection;
+
+public static partial class DataProtectionSetup
+{
+    public const string ApplicationName = "Counter.Web";
+
+    /// <summary>
+    /// One key ring for all replicas, kept in the KV store, and loaded at start-up so that the
+    /// first page load does not pay for it (and a missing store shows up in the logs at once).
+    /// </summary>
+    public static WebApplicationBuilder AddSharedDataProtection(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddKvStoreClient();
+        builder.Services.AddDataProtection().SetApplicationName(ApplicationName);
+        builder.Services.AddSingleton<IConfigureOptions<KeyManagementOptions>>(sp =>
+            new ConfigureOptions<KeyManagementOptions>(options => options.XmlRepository = new KvStoreXmlRepository(sp)));
+        builder.Services.AddHostedService<KeyRingWarmUp>();
+        return builder;
+    }
+
+    private sealed partial class KeyRingWarmUp(IDataProtectionProvider provider, ILogger<KeyRingWarmUp> logger) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                provider.CreateProtector("Counter.Web.WarmUp").Protect([1]);
+            }
+            catch (Exception ex) when (ex is Sessions.SessionStoreUnavailableException or InvalidOperationException)
+            {
+                // Not fatal: the key ring loads on first use once the store answers.
+                LogWarmUpFailed(logger, ex);
+            }
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        [LoggerMessage(300, LogLevel.Warning, "Could not load the Data Protection key ring from the store at start-up")]
+        private static partial void LogWarmUpFailed(ILogger logger, Exception exception);
+    }
+}
