@@ -15,7 +15,7 @@ var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
     .WithEnvironment("KvStore__ApiKey", storeApiKey)
     .WithTestClock(settings)
     .WithHttpHealthCheck("/health")
-    .WithStoreCommands();
+    .WithStoreCommands(storeApiKey);
 
 // The counter page reaches the store by service discovery ("kvstore") with its credential.
 builder.AddProject<Projects.Counter_Web>("web")

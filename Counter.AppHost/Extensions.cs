@@ -28,6 +28,37 @@ internal static class Extensions
     public static IResourceBuilder<ProjectResource> WithTestClock(this IResourceBuilder<ProjectResource> project, CounterSettings settings) =>
         settings.TestClock ? project.WithEnvironment("Testing__ClockControl", "true") : project;
 
-    /// <summary>Dashboard buttons on the store: show every session, or clear them all.</summary>
-    public static IResourceBuilder<ProjectResource> WithStoreCommands(this IResourceBuilder<ProjectResource> kvstore) => kvstore;
+    public const string DumpSessionsCommand = "dump-sessions";
+    public const string ClearSessionsCommand = "clear-sessions";
+
+    /// <summary>
+    /// Dashboard buttons on the store: show every session (the dump), or clear them all. They call
+    /// the store's own API with its credential, which the AppHost adds to the request; the
+    /// credential is never shown.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithStoreCommands(this IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> apiKey)
+    {
+        async Task AuthorizeAsync(HttpCommandRequestContext context) =>
+            context.Request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
+                "Bearer", await apiKey.Resource.GetValueAsync(context.CancellationToken));
+
+        return kvstore
+            .WithHttpCommand("/v1/entries?prefix=session:", "Dump sessions", commandName: DumpSessionsCommand, commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Get,
+                ResultMode = HttpCommandResultMode.Text,
+                Description = "Every live session, one JSON line each (storage keys are keyed hashes, not cookies).",
+                IconName = "List",
+                PrepareRequest = AuthorizeAsync,
+            })
+            .WithHttpCommand("/v1/keys?prefix=session:", "Clear all sessions", commandName: ClearSessionsCommand, commandOptions: new HttpCommandOptions
+            {
+                Method = HttpMethod.Delete,
+                ResultMode = HttpCommandResultMode.Json,
+                Description = "Delete every session from the store; every visitor starts again at 1.",
+                IconName = "Delete",
+                ConfirmationMessage = "Delete every session in the store?",
+                PrepareRequest = AuthorizeAsync,
+            });
+    }
 }

@@ -49,10 +49,14 @@ public static class Extensions
             .WithTracing(tracing => tracing
                 .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(aspnet =>
+                {
                     // Health probes would drown the traces that matter.
                     aspnet.Filter = context =>
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath))
+                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                    // Paths can carry keys (and keys can derive from session ids): record the route template instead.
+                    aspnet.EnrichWithHttpResponse = TelemetryRedaction.RecordRouteInsteadOfPath;
+                })
                 .AddHttpClientInstrumentation());
 
         // The AppHost sets this variable; a service run on its own exports nothing.

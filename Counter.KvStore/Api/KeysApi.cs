@@ -26,6 +26,7 @@ public static class KeysApi
         group.MapDelete("/keys/{key}", DeleteAsync).WithName("DeleteValue").WithSummary("Delete a value, optionally only at a version (If-Match).");
         group.MapPost("/keys/{key}/touch", TouchAsync).WithName("TouchValue").WithSummary("Extend a value's expiry (?ttl=seconds) without rewriting it.");
         group.MapGet("/keys", ListAsync).WithName("ListPage").WithSummary("One page of keys with a prefix; pass the cursor back for the next page.");
+        group.MapDelete("/keys", DeletePrefixAsync).WithName("DeletePrefix").WithSummary("Delete every key with a (non-empty) prefix; answers how many.");
         group.MapGet("/entries", Dump).WithName("DumpEntries").WithSummary("Every live entry with a prefix, streamed as NDJSON.");
         return group;
     }
@@ -146,6 +147,19 @@ public static class KeysApi
         return TypedResults.Ok(new KeyPageResponse(page.Keys, page.After is null ? null : EncodeCursor(page.After)));
     }
 
+    private static async Task<IResult> DeletePrefixAsync(string? prefix, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)
+    {
+        if (string.IsNullOrEmpty(prefix))
+        {
+            return Problems.BadRequest("Give a non-empty ?prefix= (deleting everything at once is not offered).");
+        }
+        if (KeyRules.CheckPrefix(prefix, options.Value) is { } bad)
+        {
+            return Problems.BadRequest(bad);
+        }
+        return TypedResults.Ok(new DeletedResponse(await storage.DeletePrefixAsync(prefix, cancellationToken)));
+    }
+
     private static IResult Dump(string? prefix, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken) =>
         KeyRules.CheckPrefix(prefix, options.Value) is { } bad
             ? Problems.BadRequest(bad)
@@ -153,6 +167,9 @@ public static class KeysApi
 
     /// <summary>A page of keys and the cursor for the next page (null on the last page).</summary>
     public sealed record KeyPageResponse(IReadOnlyList<string> Keys, string? Cursor);
+
+    /// <summary>How many keys a prefix delete removed.</summary>
+    public sealed record DeletedResponse(long Deleted);
 
     private static void SetVersion(HttpResponse response, long version)
     {

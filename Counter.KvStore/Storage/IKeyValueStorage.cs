@@ -20,6 +20,9 @@ public interface IKeyValueStorage
     /// <summary>Extends a live key's expiry without rewriting it; its version is unchanged. Null when absent.</summary>
     Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken);
 
+    /// <summary>Deletes every key with the (non-empty) prefix, in bounded chunks; returns how many.</summary>
+    Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken);
+
     /// <summary>Up to <paramref name="limit"/> keys with the prefix, in key order, strictly after <paramref name="after"/>.</summary>
     Task<KeyPage> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken);
 

@@ -131,6 +131,27 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
             return current.Version;
         });
 
+    public async Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
+    {
+        const int Chunk = 1000;
+        long total = 0;
+        long removed;
+        do
+        {
+            // One chunk per writer turn, so other writes interleave with a large clear.
+            removed = await EnqueueAsync(batch =>
+            {
+                var (count, bytes) = _commands.DeleteRange(prefix, prefix + PrefixUpperBound, Chunk);
+                batch.Keys -= count;
+                batch.Bytes -= bytes;
+                return count;
+            });
+            total += removed;
+        }
+        while (removed == Chunk && !cancellationToken.IsCancellationRequested);
+        return total;
+    }
+
     public async Task<KeyPage> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken)
     {
         var keys = new List<string>(Math.Min(limit, 1024));

@@ -11,6 +11,7 @@ internal sealed class WriterCommands : IDisposable
     private readonly SqliteCommand _setExpiry;
     private readonly SqliteCommand _deleteExpired;
     private readonly SqliteCommand _saveVersion;
+    private readonly SqliteCommand _deleteRange;
     private readonly SqliteCommand[] _all;
 
     public WriterCommands(SqliteConnection connection)
@@ -28,7 +29,10 @@ internal sealed class WriterCommands : IDisposable
         _saveVersion = Create(connection,
             "INSERT INTO meta(name, value) VALUES('version', $version) ON CONFLICT(name) DO UPDATE SET value = excluded.value;",
             "$version");
-        _all = [_find, _upsert, _delete, _setExpiry, _deleteExpired, _saveVersion];
+        _deleteRange = Create(connection,
+            "DELETE FROM entries WHERE key IN (SELECT key FROM entries WHERE key >= $from AND key < $to LIMIT $limit) RETURNING length(value);",
+            "$from", "$to", "$limit");
+        _all = [_find, _upsert, _delete, _setExpiry, _deleteExpired, _saveVersion, _deleteRange];
     }
 
     public void Enlist(SqliteTransaction transaction)
@@ -80,14 +84,27 @@ internal sealed class WriterCommands : IDisposable
     {
         _deleteExpired.Parameters[0].Value = nowMs;
         _deleteExpired.Parameters[1].Value = limit;
+        return CountDeleted(_deleteExpired);
+    }
+
+    private static (long Count, long Bytes) CountDeleted(SqliteCommand command)
+    {
         long count = 0, bytes = 0;
-        using var reader = _deleteExpired.ExecuteReader();
+        using var reader = command.ExecuteReader();
         while (reader.Read())
         {
             count++;
             bytes += reader.GetInt64(0);
         }
         return (count, bytes);
+    }
+
+    public (long Count, long Bytes) DeleteRange(string from, string to, int limit)
+    {
+        _deleteRange.Parameters[0].Value = from;
+        _deleteRange.Parameters[1].Value = to;
+        _deleteRange.Parameters[2].Value = limit;
+        return CountDeleted(_deleteRange);
     }
 
     public void SaveVersion(long version)

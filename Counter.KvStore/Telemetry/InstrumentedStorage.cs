@@ -29,6 +29,9 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
     public Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
         RunAsync("touch", () => inner.TouchAsync(key, timeToLive, cancellationToken), v => v is null ? StoreTelemetry.Outcomes.Miss : StoreTelemetry.Outcomes.Hit);
 
+    public Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken) =>
+        RunAsync("delete_prefix", () => inner.DeletePrefixAsync(prefix, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
+
     public Task<KeyPage> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken) =>
         RunAsync("list", () => inner.ListAsync(prefix, after, limit, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
 

@@ -28,10 +28,18 @@ public sealed partial class BrowserClient : IDisposable
 
     public string? LastToken { get; private set; }
 
-    /// <summary>Loads the counter page and returns the count it shows.</summary>
-    public async Task<int> LoadCounterAsync()
+    /// <summary>
+    /// Loads the counter page and returns the count it shows. With <paramref name="traceId"/> the
+    /// request carries a W3C traceparent, so the test can find the trace it caused.
+    /// </summary>
+    public async Task<int> LoadCounterAsync(string? traceId = null)
     {
-        using var response = await _http.GetAsync("/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        if (traceId is not null)
+        {
+            request.Headers.Add("traceparent", $"00-{traceId}-{System.Diagnostics.ActivitySpanId.CreateRandom()}-01");
+        }
+        using var response = await _http.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET / answered {(int)response.StatusCode}: {html}");
         LastToken = TokenPattern().Match(html) is { Success: true } token ? WebUtility.HtmlDecode(token.Groups[1].Value) : null;
@@ -50,6 +58,8 @@ public sealed partial class BrowserClient : IDisposable
     }
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
+
+    public Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => _http.SendAsync(request);
 
     public void SetSessionCookie(string value) => Cookies.Add(BaseAddress, new Cookie("session", value, "/"));
 

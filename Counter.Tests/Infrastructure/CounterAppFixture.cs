@@ -92,6 +92,10 @@ public abstract class CounterAppFixture : IAsyncLifetime
     /// <summary>A browser-like client: its own cookie jar, redirects not followed so tests see them.</summary>
     public BrowserClient CreateBrowser() => new(WebUrl);
 
+    /// <summary>Reads the spans and logs the dashboard shows.</summary>
+    public DashboardTelemetry CreateTelemetryReader() =>
+        new(DashboardUrl ?? throw new InvalidOperationException("This fixture runs without the dashboard."), DashboardApiKey);
+
     /// <summary>A client of the store's HTTP API carrying the credential.</summary>
     public HttpClient CreateStoreClient(string? apiKey = ApiKey)
     {

@@ -17,6 +17,7 @@ public static class KvStoreClientSetup
         {
             return services;
         }
+        services.AddKvStoreClientTelemetry();
         services.AddOptions<KvStoreClientOptions>().BindConfiguration(KvStoreClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<KvStoreClient>((sp, http) =>
             {

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Text.Json;
+
+namespace Counter.Tests.Infrastructure;
+
+/// <summary>One exported span as the dashboard holds it.</summary>
+public sealed record SpanRecord(
+    string Service, string Instance, string TraceId, string SpanId, string? ParentSpanId, string Name, int Kind, IReadOnlyDictionary<string, string> Attributes)
+{
+    public const int ServerKind = 2;
+    public const int ClientKind = 3;
+}
+
+/// <summary>
+/// Reads what the services exported, through the Aspire dashboard's telemetry HTTP API, i.e.
+/// exactly what a person sees in the dashboard. Exporters batch, so reads poll until a
+/// condition holds or the deadline passes.
+/// </summary>
+public sealed class DashboardTelemetry(Uri dashboardUrl, string apiKey) : IDisposable
+{
+    private readonly HttpClient _http = new() { BaseAddress = dashboardUrl, Timeout = TestTimeouts.Request, DefaultRequestHeaders = { { "x-api-key", apiKey } } };
+
+    public static string NewTraceId() => ActivityTraceId.CreateRandom().ToHexString();
+
+    /// <summary>The spans of one trace, once <paramref name="complete"/> holds for them.</summary>
+    public async Task<IReadOnlyList<SpanRecord>> WaitForTraceAsync(string traceId, Func<IReadOnlyList<SpanRecord>, bool> complete)
+    {
+        var deadline = Stopwatch.StartNew();
+        IReadOnlyList<SpanRecord> spans = [];
+        while (deadline.Elapsed < TestTimeouts.Telemetry)
+        {
+            using var response = await _http.GetAsync($"/api/telemetry/traces/{traceId}");
+            if (response.IsSuccessStatusCode)
+            {
+                spans = Parse(await response.Content.ReadAsStringAsync());
+                if (complete(spans))
+                {
+                    return spans;
+                }
+            }
+            await Task.Delay(250);
+        }
+        Assert.Fail($"Trace {traceId} did not complete within {TestTimeouts.Telemetry}; it had {spans.Count} spans: "
+            + string.Join(", ", spans.Select(s => $"{s.Service}:{s.Name}")));
+        return spans;
+    }
+
+    /// <summary>All log records of a resource, as raw JSON text (for searching for secrets).</summary>
+    public async Task<string> ReadLogsAsync(string resource)
+    {
+        using var response = await _http.GetAsync($"/api/telemetry/logs?resource={resource}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : string.Empty;
+    }
+
+    /// <summary>Every span of a resource, as raw JSON text.</summary>
+    public async Task<string> ReadSpansAsync(string resource)
+    {
+        using var response = await _http.GetAsync($"/api/telemetry/spans?resource={resource}");
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : string.Empty;
+    }
+
+    public static IReadOnlyList<SpanRecord> Parse(string json)
+    {
+        using var document = JsonDocument.Parse(json);
+        var spans = new List<SpanRecord>();
+        foreach (var resourceSpans in FindArrays(document.RootElement, "resourceSpans").SelectMany(a => a.EnumerateArray()))
+        {
+            var resource = Attributes(resourceSpans.GetProperty("resource"));
+            var service = resource.GetValueOrDefault("service.name", "?");
+            var instance = resource.GetValueOrDefault("service.instance.id", "?");
+            foreach (var scope in resourceSpans.GetProperty("scopeSpans").EnumerateArray())
+            {
+                foreach (var span in scope.GetProperty("spans").EnumerateArray())
+                {
+                    spans.Add(new SpanRecord(
+                        service,
+                        instance,
+                        span.GetProperty("traceId").GetString()!,
+                        span.GetProperty("spanId").GetString()!,
+                        span.TryGetProperty("parentSpanId", out var parent) && parent.GetString() is { Length: > 0 } p ? p : null,
+                        span.GetProperty("name").GetString()!,
+                        span.TryGetProperty("kind", out var kind) && kind.ValueKind == JsonValueKind.Number ? kind.GetInt32() : 0,
+                        Attributes(span)));
+                }
+            }
+        }
+        return spans;
+    }
+
+    private static Dictionary<string, string> Attributes(JsonElement owner)
+    {
+        var result = new Dictionary<string, string>();
+        if (owner.TryGetProperty("attributes", out var attributes))
+        {
+            foreach (var attribute in attributes.EnumerateArray())
+            {
+                var value = attribute.GetProperty("value");
+                result[attribute.GetProperty("key").GetString()!] =
+                    value.TryGetProperty("stringValue", out var text) ? text.GetString()! : value.ToString();
+            }
+        }
+        return result;
+    }
+
+    private static IEnumerable<JsonElement> FindArrays(JsonElement element, string name)
+    {
+        if (element.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in element.EnumerateObject())
+            {
+                if (property.NameEquals(name) && property.Value.ValueKind == JsonValueKind.Array)
+                {
+                    yield return property.Value;
+                }
+                else
+                {
+                    foreach (var found in FindArrays(property.Value, name))
+                    {
+                        yield return found;
+                    }
+                }
+            }
+        }
+        else if (element.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var item in element.EnumerateArray())
+            {
+                foreach (var found in FindArrays(item, name))
+                {
+                    yield return found;
+                }
+            }
+        }
+    }
+
+    public void Dispose() => _http.Dispose();
+}
