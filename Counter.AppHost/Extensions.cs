@@ -38,27 +38,31 @@ internal static class Extensions
     /// </summary>
     public static IResourceBuilder<ProjectResource> WithStoreCommands(this IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> apiKey)
     {
-        async Task AuthorizeAsync(HttpCommandRequestContext context) =>
+        // The command path is escaped as a path, so the prefix query is added here with the credential.
+        Func<HttpCommandRequestContext, Task> Prepare(string query) => async context =>
+        {
+            context.Request.RequestUri = new UriBuilder(context.Request.RequestUri!) { Query = query }.Uri;
             context.Request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
                 "Bearer", await apiKey.Resource.GetValueAsync(context.CancellationToken));
+        };
 
         return kvstore
-            .WithHttpCommand("/v1/entries?prefix=session:", "Dump sessions", commandName: DumpSessionsCommand, commandOptions: new HttpCommandOptions
+            .WithHttpCommand("/v1/entries", "Dump sessions", commandName: DumpSessionsCommand, commandOptions: new HttpCommandOptions
             {
                 Method = HttpMethod.Get,
                 ResultMode = HttpCommandResultMode.Text,
                 Description = "Every live session, one JSON line each (storage keys are keyed hashes, not cookies).",
                 IconName = "List",
-                PrepareRequest = AuthorizeAsync,
+                PrepareRequest = Prepare("prefix=session:"),
             })
-            .WithHttpCommand("/v1/keys?prefix=session:", "Clear all sessions", commandName: ClearSessionsCommand, commandOptions: new HttpCommandOptions
+            .WithHttpCommand("/v1/keys", "Clear all sessions", commandName: ClearSessionsCommand, commandOptions: new HttpCommandOptions
             {
                 Method = HttpMethod.Delete,
                 ResultMode = HttpCommandResultMode.Json,
                 Description = "Delete every session from the store; every visitor starts again at 1.",
                 IconName = "Delete",
                 ConfirmationMessage = "Delete every session in the store?",
-                PrepareRequest = AuthorizeAsync,
+                PrepareRequest = Prepare("prefix=session:"),
             });
     }
 }
