@@ -32,6 +32,9 @@ public abstract class CounterAppFixture : IAsyncLifetime
 
     public Uri? DashboardUrl { get; private set; }
 
+    /// <summary>The dashboard's login URL with its one-time browser token.</summary>
+    public Uri? DashboardLoginUrl { get; private set; }
+
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "counter-tests", Guid.NewGuid().ToString("N"));
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("The app is not started yet.");
@@ -68,6 +71,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
         if (EnableDashboard)
         {
             var login = await _app.GetDashboardUrlAsync(cancellationToken) ?? throw new InvalidOperationException("No dashboard URL.");
+            DashboardLoginUrl = login;
             DashboardUrl = new Uri(login.GetLeftPart(UriPartial.Authority));
         }
     }

@@ -16,7 +16,7 @@ internal static class PageLayout
 
     private const string Style = """
         body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;min-height:100vh;display:grid;place-items:center;background:#f6f7f9;color:#1b1f24}
-        main{background:#fff;padding:2rem 2.5rem;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.12);text-align:center;max-width:22rem;width:calc(100% - 3rem)}
+        main{box-sizing:border-box;background:#fff;padding:2rem 2.5rem;border-radius:12px;box-shadow:0 1px 4px rgba(0,0,0,.12);text-align:center;max-width:22rem;width:calc(100% - 3rem)}
         h1{font-size:1.4rem;margin:0 0 1rem}
         .count{font-size:2.6rem;font-weight:700;margin:.5rem 0 1.5rem}
         button{font:inherit;font-size:1.1rem;padding:.6rem 1.6rem;border:0;border-radius:8px;background:#0b5cd5;color:#fff;cursor:pointer}

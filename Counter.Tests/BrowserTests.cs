@@ -1,0 +1,100 @@
+using System.Text.RegularExpressions;
+using Counter.Tests.Infrastructure;
+using Microsoft.Playwright;
+
+namespace Counter.Tests;
+
+/// <summary>
+/// The counter page in a real browser (Debian's Chromium through Playwright), in both modes:
+/// what a person sees and clicks, and the cookie the browser is actually sent.
+/// </summary>
+public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture browser)
+{
+    [SkippableFact]
+    public async Task ThreeLoadsShowCountThreeAndResetShowsOne()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(app.WebUrl.ToString());
+        await page.ReloadAsync();
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 3");
+
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset" }).ClickAsync();
+
+        await Assertions.Expect(page).ToHaveURLAsync(app.WebUrl.ToString());
+        await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 1");
+        await Assertions.Expect(page).ToHaveTitleAsync("Counter example");
+    }
+
+    [SkippableFact]
+    public async Task TwoBrowserContextsCountIndependently()
+    {
+        await using var alice = await browser.NewContextAsync();
+        await using var bob = await browser.NewContextAsync();
+        var alicePage = await alice.NewPageAsync();
+        var bobPage = await bob.NewPageAsync();
+
+        await alicePage.GotoAsync(app.WebUrl.ToString());
+        await alicePage.ReloadAsync();
+        await bobPage.GotoAsync(app.WebUrl.ToString());
+
+        await Assertions.Expect(alicePage.GetByText(CountPattern())).ToHaveTextAsync("Count: 2");
+        await Assertions.Expect(bobPage.GetByText(CountPattern())).ToHaveTextAsync("Count: 1");
+    }
+
+    [SkippableFact]
+    public async Task TheSessionCookieTheBrowserReceivesHasTheExpectedFlags()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+
+        var response = await page.GotoAsync(app.WebUrl.ToString());
+
+        var setCookie = (await response!.HeaderValuesAsync("set-cookie")).Single(c => c.StartsWith("session=", StringComparison.Ordinal));
+        Assert.Contains("httponly", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("samesite=lax", setCookie, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("path=/", setCookie, StringComparison.OrdinalIgnoreCase);
+        var cookie = (await context.CookiesAsync()).Single(c => c.Name == "session");
+        Assert.True(cookie.HttpOnly);
+        Assert.Equal(SameSiteAttribute.Lax, cookie.SameSite);
+        // Scripts on the page cannot read it.
+        Assert.DoesNotContain("session=", await page.EvaluateAsync<string>("document.cookie"), StringComparison.Ordinal);
+        AssertModeCookie(cookie.Value);
+    }
+
+    [SkippableFact]
+    public async Task ThePageIsReadableOnAPhoneWithoutJavaScript()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.WebUrl.ToString());
+
+        var button = page.GetByRole(AriaRole.Button, new() { Name = "Reset" });
+        var box = await button.BoundingBoxAsync();
+
+        Assert.Equal("en", await page.GetAttributeAsync("html", "lang"));
+        Assert.NotNull(box);
+        Assert.True(box.X >= 0 && box.X + box.Width <= 420, "The Reset button does not fit a 420px-wide screen.");
+        Assert.Equal(0, await page.Locator("script").CountAsync());
+    }
+
+    protected abstract void AssertModeCookie(string value);
+
+    [GeneratedRegex(@"^Count: \d+$")]
+    private static partial Regex CountPattern();
+}
+
+[Collection(ServerSideApp.Name)]
+public sealed class ServerSideBrowserTests(ServerSideAppFixture app, BrowserFixture browser) : BrowserTests(app, browser), IClassFixture<BrowserFixture>
+{
+    protected override void AssertModeCookie(string value) => Assert.Matches("^[A-Za-z0-9_-]{43}$", value);
+}
+
+[Collection(CookieModeApp.Name)]
+public sealed class CookieModeBrowserTests(CookieAppFixture app, BrowserFixture browser) : BrowserTests(app, browser), IClassFixture<BrowserFixture>
+{
+    // The whole encrypted session: far longer than an identifier.
+    protected override void AssertModeCookie(string value) => Assert.True(value.Length > 100, $"Cookie of {value.Length} characters.");
+}
