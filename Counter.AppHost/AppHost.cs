@@ -2,16 +2,17 @@ using Counter.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
 var settings = CounterSettings.From(builder);
+settings.Validate();
 
 // Secrets the AppHost generates once and keeps in its user secrets: the store's credential and
 // the key that hashes session identifiers into storage keys.
 var storeApiKey = builder.AddParameter("kvstore-api-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
 var sessionKeySecret = builder.AddParameter("session-key-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
-// The key-value store keeps its data in one folder that outlives the process. It holds its data
-// in-process, so it is never replicated.
+// The key-value store: on its embedded engine (data in one folder, one process), or stateless in
+// front of a Redis-protocol server (then it may run as several replicas).
 var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
-    .WithEnvironment("Storage__DataPath", settings.DataPath)
+    .WithStorageBackend(builder, settings)
     .WithEnvironment("KvStore__ApiKey", storeApiKey)
     .WithTestClock(settings)
     .WithHttpHealthCheck("/health")

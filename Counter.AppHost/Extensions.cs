@@ -3,8 +3,10 @@ using Microsoft.Extensions.Configuration;
 namespace Counter.AppHost;
 
 /// <summary>The AppHost's own settings (section "Counter"), read once.</summary>
-internal sealed record CounterSettings(string SessionMode, string DataPath, int WebReplicas, bool TestClock)
+internal sealed record CounterSettings(string SessionMode, string DataPath, int WebReplicas, bool TestClock, string StoreBackend, int StoreReplicas, string? RedisConnectionString)
 {
+    public bool UsesRedis => StoreBackend.Equals("Redis", StringComparison.OrdinalIgnoreCase);
+
     public static CounterSettings From(IDistributedApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Counter");
@@ -13,7 +15,19 @@ internal sealed record CounterSettings(string SessionMode, string DataPath, int 
             // Run mode keeps data beside the AppHost so it survives restarts; tests pass their own folder.
             DataPath: Path.GetFullPath(section["DataPath"] ?? Path.Combine(builder.AppHostDirectory, ".data", "kvstore")),
             WebReplicas: section.GetValue("WebReplicas", 1),
-            TestClock: section.GetValue("TestClock", false));
+            TestClock: section.GetValue("TestClock", false),
+            StoreBackend: section["StoreBackend"] ?? "Embedded",
+            StoreReplicas: section.GetValue("StoreReplicas", 1),
+            RedisConnectionString: builder.Configuration.GetConnectionString("redis"));
+    }
+
+    /// <summary>A store that holds its data in its own process must never sit behind a load balancer.</summary>
+    public void Validate()
+    {
+        if (!UsesRedis && StoreReplicas != 1)
+        {
+            throw new InvalidOperationException("Counter:StoreReplicas > 1 needs Counter:StoreBackend=Redis: the embedded store keeps its data in its own process.");
+        }
     }
 }
 
@@ -23,6 +37,46 @@ internal static class Extensions
     public static IResourceBuilder<ProjectResource> WithKvStoreReference(
         this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> apiKey) =>
         project.WithReference(kvstore).WaitFor(kvstore).WithEnvironment("KvStore__ApiKey", apiKey);
+
+    /// <summary>
+    /// Points the store at its backend. Embedded: a data folder. Redis: the connection string
+    /// ConnectionStrings:redis when given (an existing server or cluster), else a Microsoft Garnet
+    /// server that the AppHost starts from the repository's .NET tool manifest (no Docker needed),
+    /// with its append-only log and checkpoints in the data folder.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithStorageBackend(
+        this IResourceBuilder<ProjectResource> kvstore, IDistributedApplicationBuilder builder, CounterSettings settings)
+    {
+        kvstore.WithEnvironment("Storage__DataPath", settings.DataPath);
+        if (!settings.UsesRedis)
+        {
+            return kvstore;
+        }
+        kvstore.WithEnvironment("Storage__Backend", "Redis").WithReplicas(settings.StoreReplicas);
+        if (settings.RedisConnectionString is { } connectionString)
+        {
+            return kvstore.WithEnvironment("ConnectionStrings__redis", connectionString);
+        }
+
+        var garnetData = Path.Combine(settings.DataPath, "garnet");
+        Directory.CreateDirectory(garnetData);
+        var garnet = builder.AddExecutable("garnet", "dotnet", Path.GetDirectoryName(builder.AppHostDirectory)!,
+                "tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--memory", "512m",
+                // Scripts must run atomically (Redis does; Garnet only in transaction mode): they are our compare-and-set.
+                "--lua", "true", "--lua-transaction-mode", "true",
+                // Append-only log, recovered on start; the portable file device needs no libaio.
+                "--aof", "--recover", "--checkpointdir", garnetData, "--device-type", "RandomAccess")
+            .WithEndpoint(name: "tcp", scheme: "tcp", env: "GARNET_PORT");
+        var endpoint = garnet.GetEndpoint("tcp");
+        garnet.WithArgs(context =>
+        {
+            context.Args.Add("--port");
+            context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
+        });
+        return kvstore
+            .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)}"))
+            .WaitFor(garnet);
+    }
 
     /// <summary>Integration tests move the services' clocks to test expiry without waiting.</summary>
     public static IResourceBuilder<ProjectResource> WithTestClock(this IResourceBuilder<ProjectResource> project, CounterSettings settings) =>

@@ -3,25 +3,44 @@ using Counter.KvStore.Storage;
 using Counter.KvStore.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
+using StackExchange.Redis;
 
 namespace Counter.KvStore;
 
 /// <summary>Registration of the store's parts, so Program.cs reads as a table of contents.</summary>
 public static class StoreSetup
 {
-    /// <summary>The storage engine (SQLite), wrapped in telemetry, plus the expiry sweeper.</summary>
+    public const string RedisConnectionName = "redis";
+
+    /// <summary>
+    /// The storage engine chosen by Storage:Backend (embedded SQLite, or a Redis-protocol server),
+    /// wrapped in telemetry; the expiry sweeper for the embedded engine.
+    /// </summary>
     public static WebApplicationBuilder AddKeyValueStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton<SqliteKeyValueStorage>();
-        builder.Services.AddSingleton(sp => new StoreTelemetry(
-            sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(),
-            () => sp.GetRequiredService<SqliteKeyValueStorage>().Totals));
-        builder.Services.AddSingleton<IKeyValueStorage>(sp =>
-            new InstrumentedStorage(sp.GetRequiredService<SqliteKeyValueStorage>(), sp.GetRequiredService<StoreTelemetry>()));
-        builder.Services.AddHostedService<ExpirySweeper>();
+        var backend = builder.Configuration.GetValue(StorageOptions.SectionName + ":Backend", StorageBackend.Sqlite);
+        if (backend == StorageBackend.Redis)
+        {
+            var connectionString = builder.Configuration.GetConnectionString(RedisConnectionName)
+                ?? throw new InvalidOperationException("Storage:Backend is Redis but ConnectionStrings:redis is not set (host:port[,password=...]).");
+            var redisOptions = ConfigurationOptions.Parse(connectionString);
+            redisOptions.AbortOnConnectFail = false; // Start anyway; /health reports the server until it answers.
+            builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
+            builder.Services.AddSingleton<IKeyValueStorage>(sp => Instrument(sp, ActivatorUtilities.CreateInstance<RedisKeyValueStorage>(sp)));
+            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
+        }
+        else
+        {
+            builder.Services.AddSingleton<SqliteKeyValueStorage>();
+            builder.Services.AddSingleton<IKeyValueStorage>(sp => Instrument(sp, sp.GetRequiredService<SqliteKeyValueStorage>()));
+            builder.Services.AddHostedService<ExpirySweeper>();
+        }
         return builder;
     }
+
+    private static InstrumentedStorage Instrument(IServiceProvider services, IKeyValueStorage engine) =>
+        new(engine, new StoreTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), () => engine.Totals));
 
     /// <summary>Access control, error answers, body limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddStoreApi(this WebApplicationBuilder builder)

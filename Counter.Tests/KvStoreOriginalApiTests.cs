@@ -6,8 +6,7 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests;
 
 /// <summary>Every row of the original store's API table (SPEC.md), and its bad-input answers.</summary>
-[Collection(ServerSideApp.Name)]
-public sealed class KvStoreOriginalApiTests(ServerSideAppFixture app) : IDisposable
+public abstract class KvStoreOriginalApiTests(CounterAppFixture app) : IDisposable
 {
     private readonly HttpClient _store = app.CreateStoreClient();
     private readonly string _prefix = $"t{Guid.NewGuid():N}-";
@@ -62,7 +61,7 @@ public sealed class KvStoreOriginalApiTests(ServerSideAppFixture app) : IDisposa
         var listed = await _store.GetFromJsonAsync<KeyList>($"/?prefix={_prefix}x");
         var all = await _store.GetFromJsonAsync<KeyList>("/");
 
-        Assert.Equal([$"{_prefix}x1", $"{_prefix}x2"], listed!.Keys);
+        Assert.Equal([$"{_prefix}x1", $"{_prefix}x2"], listed!.Keys.Order(StringComparer.Ordinal));
         Assert.Contains($"{_prefix}y", all!.Keys);
     }
 
@@ -170,7 +169,17 @@ public sealed class KvStoreOriginalApiTests(ServerSideAppFixture app) : IDisposa
     /// <summary>Puts this test's key prefix where the JSON says '@'.</summary>
     private string P(string json) => json.Replace("@", _prefix, StringComparison.Ordinal);
 
-    public void Dispose() => _store.Dispose();
+    public void Dispose()
+    {
+        _store.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private sealed record KeyList(List<string> Keys);
 }
+
+[Collection(ServerSideApp.Name)]
+public sealed class EmbeddedKvStoreOriginalApiTests(ServerSideAppFixture app) : KvStoreOriginalApiTests(app);
+
+[Collection(RedisApp.Name)]
+public sealed class RedisKvStoreOriginalApiTests(RedisAppFixture app) : KvStoreOriginalApiTests(app);

@@ -4,8 +4,7 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests;
 
 /// <summary>No lost update: parallel loads of one session, spread over two web replicas.</summary>
-[Collection(ServerSideApp.Name)]
-public sealed class SessionConcurrencyTests(ServerSideAppFixture app)
+public abstract class SessionConcurrencyTests(CounterAppFixture app)
 {
     private const int ParallelLoads = 50;
 
@@ -42,3 +41,9 @@ public sealed class SessionConcurrencyTests(ServerSideAppFixture app)
 
     private sealed record CountResponse(int Count);
 }
+
+[Collection(ServerSideApp.Name)]
+public sealed class EmbeddedSessionConcurrencyTests(ServerSideAppFixture app) : SessionConcurrencyTests(app);
+
+[Collection(RedisApp.Name)]
+public sealed class RedisSessionConcurrencyTests(RedisAppFixture app) : SessionConcurrencyTests(app);

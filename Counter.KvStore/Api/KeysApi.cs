@@ -138,13 +138,13 @@ public static class KeysApi
         {
             return Problems.BadRequest($"limit must be between 1 and {MaxPageSize}.");
         }
-        string? after = null;
-        if (cursor is not null && !TryDecodeCursor(cursor, out after))
+        string? position = null;
+        if (cursor is not null && !TryDecodeCursor(cursor, out position))
         {
             return Problems.BadRequest("The cursor is not one this store issued.");
         }
-        var page = await storage.ListAsync(prefix ?? string.Empty, after, pageSize, cancellationToken);
-        return TypedResults.Ok(new KeyPageResponse(page.Keys, page.After is null ? null : EncodeCursor(page.After)));
+        var page = await storage.ListAsync(prefix ?? string.Empty, position, pageSize, cancellationToken);
+        return TypedResults.Ok(new KeyPageResponse(page.Keys, page.NextCursor is null ? null : EncodeCursor(page.NextCursor)));
     }
 
     private static async Task<IResult> DeletePrefixAsync(string? prefix, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)

@@ -21,6 +21,9 @@ public sealed partial class StoreExceptionHandler(IProblemDetailsService problem
             StorageUnavailableException e when e.Message.Contains("full", StringComparison.Ordinal) =>
                 (StatusCodes.Status507InsufficientStorage, "Insufficient storage", e.Message),
             StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
+            StackExchange.Redis.RedisException or TimeoutException =>
+                (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The Redis-protocol server did not answer; the operation may not have been applied."),
+            InvalidCursorException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Invalid request", e.Message),
             InvalidDataException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The store hit an unexpected error; the operation may not have been applied."),

@@ -23,8 +23,13 @@ public interface IKeyValueStorage
     /// <summary>Deletes every key with the (non-empty) prefix, in bounded chunks; returns how many.</summary>
     Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken);
 
-    /// <summary>Up to <paramref name="limit"/> keys with the prefix, in key order, strictly after <paramref name="after"/>.</summary>
-    Task<KeyPage> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken);
+    /// <summary>
+    /// Up to <paramref name="limit"/> keys with the prefix, continuing from <paramref name="cursor"/>
+    /// (null for the first page). The cursor is the backend's own: the last key for SQLite (pages in
+    /// key order), a SCAN position for Redis (each page sorted, pages in hash order). Either way a
+    /// key that exists throughout the listing is returned exactly once.
+    /// </summary>
+    Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken);
 
     /// <summary>Streams every live entry with the prefix, a page at a time, so memory stays bounded.</summary>
     IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, CancellationToken cancellationToken);

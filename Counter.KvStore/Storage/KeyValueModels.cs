@@ -30,8 +30,11 @@ public enum DeleteOutcome
 
 public sealed record DeleteResult(DeleteOutcome Outcome, StoredEntry? Previous);
 
-/// <summary>One page of keys; <see cref="After"/> is the last key returned when more may follow.</summary>
-public sealed record KeyPage(IReadOnlyList<string> Keys, string? After);
+/// <summary>One page of keys; <see cref="NextCursor"/> is null on the last page.</summary>
+public sealed record KeyPage(IReadOnlyList<string> Keys, string? NextCursor);
 
 /// <summary>Raised when the storage medium refuses a write (disk full, I/O error).</summary>
 public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>A listing cursor that this backend did not issue.</summary>
+public sealed class InvalidCursorException() : Exception("The cursor is not one this store issued.");

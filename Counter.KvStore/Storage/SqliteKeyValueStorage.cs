@@ -152,11 +152,11 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         return total;
     }
 
-    public async Task<KeyPage> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken)
+    public async Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var keys = new List<string>(Math.Min(limit, 1024));
         await using var connection = await OpenReaderAsync(cancellationToken);
-        await using var command = CreateRangeCommand(connection, "key", prefix, after, limit + 1);
+        await using var command = CreateRangeCommand(connection, "key", prefix, cursor, limit + 1);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         while (await reader.ReadAsync(cancellationToken))
         {

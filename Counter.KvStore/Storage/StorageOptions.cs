@@ -7,6 +7,14 @@ public sealed class StorageOptions
 {
     public const string SectionName = "Storage";
 
+    /// <summary>
+    /// <see cref="StorageBackend.Sqlite"/> (default): the embedded engine, data in <see cref="DataPath"/>;
+    /// one store process. <see cref="StorageBackend.Redis"/>: data in a Redis-protocol server (Redis,
+    /// Valkey, Garnet) named by the "redis" connection string; the store process keeps no state and
+    /// can run as several replicas.
+    /// </summary>
+    public StorageBackend Backend { get; set; } = StorageBackend.Sqlite;
+
     /// <summary>Folder that holds the SQLite database (created if missing). Relative paths are under the content root.</summary>
     [Required]
     public string DataPath { get; set; } = ".data";
@@ -41,6 +49,12 @@ public sealed class StorageOptions
     /// <summary>Page size used when streaming listings and dumps, bounding memory per request.</summary>
     [Range(1, 100_000)]
     public int ScanPageSize { get; set; } = 1000;
+}
+
+public enum StorageBackend
+{
+    Sqlite,
+    Redis,
 }
 
 public enum SyncMode

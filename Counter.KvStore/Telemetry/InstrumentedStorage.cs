@@ -32,8 +32,8 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
     public Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken) =>
         RunAsync("delete_prefix", () => inner.DeletePrefixAsync(prefix, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
 
-    public Task<KeyPage> ListAsync(string prefix, string? after, int limit, CancellationToken cancellationToken) =>
-        RunAsync("list", () => inner.ListAsync(prefix, after, limit, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
+    public Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken) =>
+        RunAsync("list", () => inner.ListAsync(prefix, cursor, limit, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
 
     public async IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {

@@ -27,6 +27,11 @@ public abstract class CounterAppFixture : IAsyncLifetime
 
     public virtual int WebReplicas => 1;
 
+    public virtual int StoreReplicas => 1;
+
+    /// <summary>"Embedded" (SQLite in the store process) or "Redis" (Garnet started by the AppHost).</summary>
+    public virtual string StoreBackend => "Embedded";
+
     /// <summary>The dashboard (and its telemetry API) runs only where a test reads spans.</summary>
     protected virtual bool EnableDashboard => false;
 
@@ -52,6 +57,8 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Counter:SessionMode={SessionMode}",
                 $"--Counter:DataPath={DataPath}",
                 $"--Counter:WebReplicas={WebReplicas}",
+                $"--Counter:StoreBackend={StoreBackend}",
+                $"--Counter:StoreReplicas={StoreReplicas}",
                 "--Counter:TestClock=true",
                 $"--Parameters:kvstore-api-key={ApiKey}",
                 $"--Parameters:session-key-secret={SessionKeySecret}",
@@ -119,7 +126,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
     public async Task AdvanceClockAsync(string resource, TimeSpan by)
     {
         var offset = _clockOffsets[resource] = _clockOffsets.GetValueOrDefault(resource) + by;
-        var replicas = resource == "web" ? WebReplicas : 1;
+        var replicas = resource == "web" ? WebReplicas : StoreReplicas;
         var answered = new HashSet<int>();
         for (var attempt = 0; attempt < 200 && answered.Count < replicas; attempt++)
         {
@@ -155,6 +162,29 @@ public sealed class CookieAppFixture : CounterAppFixture
     protected override string SessionMode => "Cookie";
 
     protected override bool EnableDashboard => true;
+}
+
+/// <summary>
+/// Server-side mode on the Redis-protocol backend (Garnet): two web replicas in front of two
+/// stateless store replicas.
+/// </summary>
+public sealed class RedisAppFixture : CounterAppFixture
+{
+    protected override string SessionMode => "ServerSide";
+
+    public override string StoreBackend => "Redis";
+
+    public override int WebReplicas => 2;
+
+    public override int StoreReplicas => 2;
+
+    protected override bool EnableDashboard => true;
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisApp : ICollectionFixture<RedisAppFixture>
+{
+    public const string Name = "redis-backend app";
 }
 
 [CollectionDefinition(Name)]

@@ -45,19 +45,11 @@ public sealed class DashboardTelemetry(Uri dashboardUrl, string apiKey) : IDispo
         return spans;
     }
 
-    /// <summary>All log records of a resource, as raw JSON text (for searching for secrets).</summary>
-    public async Task<string> ReadLogsAsync(string resource)
-    {
-        using var response = await _http.GetAsync($"/api/telemetry/logs?resource={resource}");
-        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : string.Empty;
-    }
+    /// <summary>Every log record of every resource (all replicas), as raw JSON text, for searching.</summary>
+    public Task<string> ReadAllLogsAsync() => _http.GetStringAsync("/api/telemetry/logs?limit=10000");
 
-    /// <summary>Every span of a resource, as raw JSON text.</summary>
-    public async Task<string> ReadSpansAsync(string resource)
-    {
-        using var response = await _http.GetAsync($"/api/telemetry/spans?resource={resource}");
-        return response.IsSuccessStatusCode ? await response.Content.ReadAsStringAsync() : string.Empty;
-    }
+    /// <summary>Every span of every resource (all replicas), as raw JSON text, for searching.</summary>
+    public Task<string> ReadAllSpansAsync() => _http.GetStringAsync("/api/telemetry/spans?limit=10000");
 
     public static IReadOnlyList<SpanRecord> Parse(string json)
     {

@@ -12,13 +12,14 @@ namespace Counter.Web.DataProtection;
 /// Data Protection calls this synchronously and rarely (start-up, key roll every ~90 days, an
 /// unknown key id), so blocking on the async client is acceptable here.
 /// </summary>
-public sealed class KvStoreXmlRepository(IServiceProvider services) : IXmlRepository
+public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IXmlRepository
 {
     public const string KeyPrefix = "dataprotection:";
 
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         var store = services.GetRequiredService<KvStoreClient>();
+        LogLoading(services.GetRequiredService<ILogger<KvStoreXmlRepository>>());
         var entries = store.ListEntriesAsync(KeyPrefix, CancellationToken.None).GetAwaiter().GetResult();
         return [.. entries.Select(e => XElement.Parse(e.Value.GetString()!))];
     }
@@ -34,4 +35,7 @@ public sealed class KvStoreXmlRepository(IServiceProvider services) : IXmlReposi
     // Friendly names are "key-<guid>"; keep only characters the store accepts in keys.
     private static string SafeName(string friendlyName) =>
         string.Concat(friendlyName.Where(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'));
+
+    [LoggerMessage(301, LogLevel.Information, "Loading the Data Protection key ring from the store")]
+    private static partial void LogLoading(ILogger logger);
 }

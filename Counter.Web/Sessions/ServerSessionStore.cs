@@ -77,10 +77,17 @@ public sealed partial class ServerSessionStore(
                 LogGaveUp(logger, attempt, SessionIdentifiers.Tag(key));
                 throw new SessionStoreUnavailableException($"The session changed under {attempt} attempts in a row; try again.");
             }
-            // Spread the competitors out: a random pause that grows with the attempt, capped at 20 ms.
-            await Task.Delay(TimeSpan.FromMilliseconds(Random.Shared.Next(1, Math.Min(20, 2 + attempt))), time, cancellationToken);
+            await Task.Delay(ConflictBackoff(attempt), time, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Exponential backoff with full jitter (a random pause up to 2 ms × 2^attempt, at most 100 ms):
+    /// competitors spread out instead of colliding again, so N racing requests cost far fewer than
+    /// N² store calls and the store stays responsive for everyone else.
+    /// </summary>
+    private static TimeSpan ConflictBackoff(int attempt) =>
+        TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(100, 2 * Math.Pow(2, Math.Min(attempt, 10))));
 
     public async Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken)
     {
