@@ -1,0 +1,143 @@
+#!/usr/bin/env bash
+# Counter benchmark: prints a Markdown table. Usage:
+#   bash bench/run.sh             # full run (~6 min): page throughput, store API, 100k and 1M sessions, dump
+#   bash bench/run.sh --smoke     # a few seconds per step, no 1M-key steps
+# Drives Release builds over loopback with wrk (one thread and one connection per user, each user
+# keeping its own session cookies). Targets run one after another, alternating, in two rounds.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+smoke=0; duration=15; users=32; rounds=2
+[ "${1:-}" = "--smoke" ] && { smoke=1; duration=3; rounds=1; }
+work="$(mktemp -d /tmp/counter-bench.XXXXXX)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+need() { command -v "$1" >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq "$2" >/dev/null; } || { echo "install $2 (apt-get install $2)" >&2; exit 2; }; }
+need wrk wrk; need redis-server redis-server; need curl curl
+
+echo "Building Release..." >&2
+for p in Counter.Web Counter.KvStore bench/Counter.Bench.Baseline; do
+  dotnet build "$root/$p" -c Release -v q -nologo >/dev/null
+done
+web_dll="$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"
+kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"
+base_dll="$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.Baseline.dll"
+api_key="bench-credential-0123456789abcdef"
+secret="bench-session-secret-0123456789abcdef0123456789"
+quiet=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning)
+
+start() { # name port command...: starts in the background, records its pid
+  local name=$1; shift
+  ( cd "$work" && exec env "$@" ) >"$work/$name.log" 2>&1 &
+  pids+=($!); eval "pid_$name=$!"
+}
+wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
+
+start redis redis-server --port 5301 --save "" --appendonly no
+start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 KvStore__ApiKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
+start kvredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 KvStore__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
+common=("${quiet[@]}" KvStore__ApiKey=$api_key Session__KeySecret=$secret)
+start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
+start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
+start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
+start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CACHE=redis REDIS=127.0.0.1:5301 dotnet "$base_dll"
+start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
+for u in 5302/health 5307/health 5303/health 5304/health 5308/health 5305/ 5306/; do wait_up "http://127.0.0.1:$u"; done
+
+cpu_ms() { # user+system CPU of a pid, in ms
+  awk '{print ($14+$15)*10}' "/proc/$1/stat"
+}
+peak_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+
+# One page target: label, port, pids whose CPU counts toward the request.
+declare -A rps p50 p90 p99 errs cpu
+targets=("baseredis|Built-in session over Redis (baseline)|5305|pid_baseredis pid_redis"
+         "basememory|Built-in session over in-process memory|5306|pid_basememory"
+         "cookie|Counter, cookie mode|5304|pid_cookie"
+         "server|Counter, server-side (embedded SQLite store)|5303|pid_server pid_kvstore"
+         "serverredis|Counter, server-side (store on Redis backend)|5308|pid_serverredis pid_kvredis pid_redis")
+run_page() {
+  local id=$1 port=$2 who=$3 jar="$work/jar" cookies="$work/cookies-$1"
+  : >"$cookies"
+  for i in $(seq 1 "$users"); do # one session per user, made like a browser would
+    rm -f "$jar"; curl -fs -c "$jar" -b "$jar" -o /dev/null "http://127.0.0.1:$port/"
+    awk -F'\t' '!/^#/ || /^#HttpOnly_/ {if (NF>=7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7} END {print ""}' "$jar" >>"$cookies"
+  done
+  local before=0 after=0 p
+  for p in $who; do before=$((before + $(cpu_ms "${!p}"))); done
+  local out; out=$(COOKIES_FILE="$cookies" wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
+  for p in $who; do after=$((after + $(cpu_ms "${!p}"))); done
+  local r; r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
+  rps[$id]=$(( ${rps[$id]:-0} + r ))
+  p50[$id]="$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out")"; p90[$id]="$(sed -E 's/.*p90=([0-9.]+).*/\1/' <<<"$out")"
+  p99[$id]="$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out")"
+  errs[$id]=$(( ${errs[$id]:-0} + $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") ))
+  cpu[$id]=$(awk -v c=$((after - before)) -v r="$r" -v d="$duration" 'BEGIN {printf "%.0f", c * 1000 / (r * d)}')
+}
+echo "Page throughput: $users users, ${duration}s per target, $rounds round(s)..." >&2
+for round in $(seq 1 "$rounds"); do
+  for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; run_page "$id" "$port" "$who"; done
+done
+
+base=$(( rps[baseredis] / rounds ))
+echo
+echo "### Page throughput ($(date -u +%Y-%m-%d), $(nproc) cores, $users users, wrk, ${duration}s x $rounds)"
+echo
+echo "| target | requests/s | vs baseline | p50 ms | p90 ms | p99 ms | CPU µs/request (all its processes) | errors | peak MB (app) |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for t in "${targets[@]}"; do
+  IFS='|' read -r id label port who <<<"$t"; first=${who%% *}
+  r=$(( rps[$id] / rounds ))
+  printf "| %s | %d | %.2f | %s | %s | %s | %s | %d | %s |\n" "$label" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN{print a/b}')" \
+    "${p50[$id]}" "${p90[$id]}" "${p99[$id]}" "${cpu[$id]}" "${errs[$id]}" "$(peak_mb "${!first}")"
+done
+
+# The store's own API: one session-sized key, GET and PUT, on both backends.
+kv() { KV_API_KEY=$api_key KV_METHOD=$1 KV_KEY=$2 wrk -t2 -c32 -d"${duration}s" --timeout 5s -s "$root/bench/kv.lua" "http://127.0.0.1:$3/" | grep '^RESULT'; }
+echo
+echo "### KV store API, one session-sized key (2 wrk threads, 32 connections)"
+echo
+echo "| backend | operation | requests/s | p50 ms | p99 ms | errors |"
+echo "| --- | --- | ---: | ---: | ---: | ---: |"
+for b in "embedded SQLite|5302" "Redis backend (redis-server)|5307"; do
+  IFS='|' read -r label port <<<"$b"
+  kv PUT bench-key "$port" >/dev/null # create it
+  for m in PUT GET; do
+    out=$(kv "$m" bench-key "$port")
+    echo "| $label | $m | $(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out") | $(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") |"
+  done
+done
+
+[ "$smoke" = 1 ] && exit 0
+
+# Memory and latency with many live sessions (embedded engine), and the 1,000,000-key dump.
+populate() { # add $1 session-sized keys in bulk POSTs of 1000
+  python3 - "$1" "$2" "$api_key" <<'PY'
+import json, sys, urllib.request
+count, start, key = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+value = {"v": 1, "created": 1764446000000, "seen": 1764446000000, "data": {"count": 42}}
+for batch in range(start, start + count, 1000):
+    body = json.dumps({f"session:{i:043d}": value for i in range(batch, min(batch + 1000, start + count))}).encode()
+    urllib.request.urlopen(urllib.request.Request("http://127.0.0.1:5302/", body, {"Content-Type": "application/json", "Authorization": "Bearer " + key})).read()
+PY
+}
+db_bytes() { du -sb "$work/kv" | cut -f1; }
+echo
+echo "### Embedded store with many live sessions"
+echo
+echo "| live sessions | GET p50 ms | GET p99 ms | GET requests/s | store RSS MB | bytes on disk per session (value is 77 B) |"
+echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
+have=0
+for n in 1000 100000 1000000; do
+  populate $((n - have)) "$have"; have=$n
+  curl -fs -o /dev/null -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' -X PUT -d '{"v":1}' "http://127.0.0.1:5302/v1/keys/session:$(printf '%043d' $((n / 2)))"
+  out=$(kv GET "session:$(printf '%043d' $((n / 2)))" 5302)
+  rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid_kvstore/status")
+  echo "| $n | $(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out") | $rss | $(( $(db_bytes) / n )) |"
+done
+echo
+start_ms=$(date +%s%3N)
+/usr/bin/time -f "%M" -o "$work/dump-mem" env KVSTORE_API_KEY=$api_key dotnet "$kv_dll" dump --url http://127.0.0.1:5302 >"$work/dump.txt"
+lines=$(wc -l <"$work/dump.txt")
+echo "Dump of $lines sessions: $(( $(date +%s%3N) - start_ms )) ms, dump client peak $(( $(cat "$work/dump-mem") / 1024 )) MB, store peak RSS $(peak_mb "$pid_kvstore") MB."

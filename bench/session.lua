@@ -1,0 +1,34 @@
+-- wrk script: each thread is one user holding one connection and the cookies it was given
+-- (created beforehand with curl), so every request continues that user's session.
+-- COOKIES_FILE holds one Cookie header value per line.
+local cookies = {}
+local counter = 0
+
+function setup(thread)
+  if #cookies == 0 then
+    for line in io.lines(os.getenv("COOKIES_FILE")) do cookies[#cookies + 1] = line end
+  end
+  counter = counter + 1
+  thread:set("cookie", cookies[((counter - 1) % #cookies) + 1])
+end
+
+function init(args)
+  failures = 0
+  request_text = wrk.format("GET", "/", { ["Cookie"] = cookie })
+end
+
+function request()
+  return request_text
+end
+
+function response(status, headers, body)
+  if status ~= 200 then failures = failures + 1 end
+end
+
+function done(summary, latency, requests)
+  io.write(string.format("RESULT rps=%.0f p50=%.2f p90=%.2f p99=%.2f errors=%d non2xx=%d\n",
+    summary.requests / (summary.duration / 1e6),
+    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
+    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
+    summary.errors.status))
+end
