@@ -37,13 +37,15 @@ wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sl
 start redis redis-server --port 5301 --save "" --appendonly no
 start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 KvStore__ApiKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
 start kvredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 KvStore__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
-common=("${quiet[@]}" KvStore__ApiKey=$api_key Session__KeySecret=$secret)
+# Telemetry off (OTEL_SDK_DISABLED) like the baseline, which has none; one extra target keeps it on.
+common=("${quiet[@]}" OTEL_SDK_DISABLED=true KvStore__ApiKey=$api_key Session__KeySecret=$secret)
+start servertel "${quiet[@]}" KvStore__ApiKey=$api_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
 start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CACHE=redis REDIS=127.0.0.1:5301 dotnet "$base_dll"
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
-for u in 5302/health 5307/health 5303/health 5304/health 5308/health 5305/ 5306/; do wait_up "http://127.0.0.1:$u"; done
+for u in 5302/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5306/; do wait_up "http://127.0.0.1:$u"; done
 
 cpu_ms() { # user+system CPU of a pid, in ms
   awk '{print ($14+$15)*10}' "/proc/$1/stat"
@@ -56,6 +58,7 @@ targets=("baseredis|Built-in session over Redis (baseline)|5305|pid_baseredis pi
          "basememory|Built-in session over in-process memory|5306|pid_basememory"
          "cookie|Counter, cookie mode|5304|pid_cookie"
          "server|Counter, server-side (embedded SQLite store)|5303|pid_server pid_kvstore"
+         "servertel|Counter, server-side (embedded), OpenTelemetry on|5309|pid_servertel pid_kvstore"
          "serverredis|Counter, server-side (store on Redis backend)|5308|pid_serverredis pid_kvredis pid_redis")
 run_page() {
   local id=$1 port=$2 who=$3 jar="$work/jar" cookies="$work/cookies-$1"
@@ -75,6 +78,10 @@ run_page() {
   errs[$id]=$(( ${errs[$id]:-0} + $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") ))
   cpu[$id]=$(awk -v c=$((after - before)) -v r="$r" -v d="$duration" 'BEGIN {printf "%.0f", c * 1000 / (r * d)}')
 }
+echo "Warming up (JIT) each target for 3s..." >&2
+saved_duration=$duration; duration=3
+for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; run_page "$id" "$port" "$who"; done
+duration=$saved_duration; unset rps errs; declare -A rps errs
 echo "Page throughput: $users users, ${duration}s per target, $rounds round(s)..." >&2
 for round in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; run_page "$id" "$port" "$who"; done

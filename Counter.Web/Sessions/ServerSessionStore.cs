@@ -40,30 +40,31 @@ public sealed partial class ServerSessionStore(
         for (var attempt = 1; ; attempt++)
         {
             var now = time.GetUtcNow();
-            var (record, etag) = identifier is null ? (null, null) : await LoadAsync(identifiers.StorageKey(identifier), now, cancellationToken);
+            var key = identifier is null ? null : identifiers.StorageKey(identifier);
+            var (record, etag) = key is null ? (null, null) : await LoadAsync(key, now, cancellationToken);
             if (record is null)
             {
                 // Never adopt an identifier the store does not know: issue a new one.
                 if (!issued)
                 {
                     identifier = SessionIdentifiers.NewIdentifier();
+                    key = identifiers.StorageKey(identifier);
                     issued = true;
                 }
                 record = new SessionRecord(now, now, new SessionData());
                 etag = null;
             }
 
-            var key = identifiers.StorageKey(identifier!);
             var data = record.Data.Clone();
             change(data);
             if (etag is not null && data.SameAs(record.Data))
             {
-                if (await TouchAsync(key, record, now, cancellationToken))
+                if (await TouchAsync(key!, record, now, cancellationToken))
                 {
                     return data;
                 }
             }
-            else if (await SaveAsync(key, record with { Seen = now, Data = data }, etag, now, cancellationToken))
+            else if (await SaveAsync(key!, record with { Seen = now, Data = data }, etag, now, cancellationToken))
             {
                 if (issued)
                 {
@@ -74,7 +75,7 @@ public sealed partial class ServerSessionStore(
 
             if (attempt >= _options.MaxConflictRetries)
             {
-                LogGaveUp(logger, attempt, SessionIdentifiers.Tag(key));
+                LogGaveUp(logger, attempt, SessionIdentifiers.Tag(key!));
                 throw new SessionStoreUnavailableException($"The session changed under {attempt} attempts in a row; try again.");
             }
             await Task.Delay(ConflictBackoff(attempt), time, cancellationToken);
