@@ -26,9 +26,17 @@ public static class OriginalApi
     {
         var limits = options.Value;
         List<KeyValuePair<string, byte[]>> entries;
-        if (request.HasFormContentType)
+        if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
         {
-            var form = await request.ReadFormAsync(cancellationToken);
+            IFormCollection form;
+            try
+            {
+                form = await request.ReadFormAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is InvalidDataException or IOException)
+            {
+                return Problems.BadRequest($"The form body is malformed: {ex.Message}");
+            }
             // A form carries strings: each is stored as a JSON string, as the original did.
             entries = [.. form.Select(field => KeyValuePair.Create(field.Key, JsonSerializer.SerializeToUtf8Bytes(field.Value.ToString())))];
         }

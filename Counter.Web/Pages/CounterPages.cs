@@ -43,7 +43,7 @@ public static class CounterPages
     private static async Task<IResult> ResetAsync(HttpContext context, ISessionStore sessions, IAntiforgery antiforgery, CancellationToken cancellationToken)
     {
         // A cross-site form post carries no valid token: refuse it before touching the session.
-        if (!await antiforgery.IsRequestValidAsync(context))
+        if (!await IsValidFormPostAsync(context, antiforgery))
         {
             return PageLayout.Html(context, PageLayout.Render("Request rejected", """
                 <h1>Request rejected</h1>
@@ -53,6 +53,19 @@ public static class CounterPages
         }
         await sessions.DestroyAsync(context, cancellationToken);
         return TypedResults.Redirect("/");
+    }
+
+    /// <summary>A same-site form post with a valid token; a malformed or non-form body is simply not valid.</summary>
+    private static async Task<bool> IsValidFormPostAsync(HttpContext context, IAntiforgery antiforgery)
+    {
+        try
+        {
+            return await antiforgery.IsRequestValidAsync(context);
+        }
+        catch (Exception ex) when (ex is InvalidDataException or IOException or BadHttpRequestException or AntiforgeryValidationException)
+        {
+            return false;
+        }
     }
 
     /// <summary>The current count as JSON, without counting this request: a read that only touches the session.</summary>
