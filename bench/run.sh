@@ -25,6 +25,7 @@ kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"
 base_dll="$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.Baseline.dll"
 api_key="bench-credential-0123456789abcdef"
 secret="bench-session-secret-0123456789abcdef0123456789"
+export BENCH_DIR="$root/bench"
 quiet=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning)
 
 start() { # name port command...: starts in the background, records its pid
