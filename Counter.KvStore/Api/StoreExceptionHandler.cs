@@ -18,7 +18,7 @@ public sealed partial class StoreExceptionHandler(IProblemDetailsService problem
         }
         var (status, title, detail) = exception switch
         {
-            StorageUnavailableException e when e.Message.Contains("full", StringComparison.Ordinal) =>
+            StorageUnavailableException { DiskFull: true } e =>
                 (StatusCodes.Status507InsufficientStorage, "Insufficient storage", e.Message),
             StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
             StackExchange.Redis.RedisException or TimeoutException =>

@@ -34,7 +34,11 @@ public sealed record DeleteResult(DeleteOutcome Outcome, StoredEntry? Previous);
 public sealed record KeyPage(IReadOnlyList<string> Keys, string? NextCursor);
 
 /// <summary>Raised when the storage medium refuses a write (disk full, I/O error).</summary>
-public sealed class StorageUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+public sealed class StorageUnavailableException(string message, Exception? inner = null, bool diskFull = false) : Exception(message, inner)
+{
+    /// <summary>The medium is out of space (answered 507), as opposed to failing or going away (503).</summary>
+    public bool DiskFull { get; } = diskFull;
+}
 
 /// <summary>A listing cursor that this backend did not issue.</summary>
 public sealed class InvalidCursorException() : Exception("The cursor is not one this store issued.");

@@ -24,6 +24,8 @@ namespace Counter.KvStore.Storage;
 public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisposable
 {
     private const int SchemaRevision = 1;
+    private const int SqliteIoError = 10; // SQLITE_IOERR
+    private const int SqliteFull = 13; // SQLITE_FULL
     private const string LiveFilter = "(expires_at IS NULL OR expires_at > $now)";
     // Keys are printable ASCII below DEL, so prefix + DEL is an exclusive upper bound for the prefix range.
     private const char PrefixUpperBound = '\u007f';
@@ -282,7 +284,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
             {
                 // Nothing in this batch was committed: fail every caller, none was acknowledged.
                 LogBatchFailed(_logger, ex, operations.Count);
-                var failure = new StorageUnavailableException(DescribeFailure(ex), ex);
+                var failure = new StorageUnavailableException(DescribeFailure(ex), ex, diskFull: ex is SqliteException { SqliteErrorCode: SqliteFull });
                 foreach (var operation in operations)
                 {
                     operation.Completion.TrySetException(failure);
@@ -301,8 +303,8 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     private static string DescribeFailure(Exception ex) => ex switch
     {
-        SqliteException { SqliteErrorCode: 13 } => "The store's disk is full; the write was not saved.",
-        SqliteException { SqliteErrorCode: 10 } => "The store's disk reported an I/O error; the write was not saved.",
+        SqliteException { SqliteErrorCode: SqliteFull } => "The store's disk is full; the write was not saved.",
+        SqliteException { SqliteErrorCode: SqliteIoError } => "The store's disk reported an I/O error; the write was not saved.",
         _ => "The store could not save the write; it was not saved.",
     };
 
