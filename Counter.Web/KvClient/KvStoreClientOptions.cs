@@ -19,12 +19,12 @@ public sealed class KvStoreClientOptions
     /// <summary>
     /// Longest one page load may wait on the store, retries included. Past it the page answers 503.
     /// </summary>
-    public TimeSpan RequestBudget { get; set; } = TimeSpan.FromSeconds(1.9);
+    public TimeSpan RequestBudget { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>
     /// Longest a single attempt may take before it is abandoned (and, for reads, retried). Writes are
     /// never retried, so this is also a write's whole budget: too tight and a busy store (50 requests
     /// racing on one session on 2 cores) turns slow writes into 503s.
     /// </summary>
-    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromMilliseconds(1500);
+    public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
 }
