@@ -39,6 +39,26 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
     }
 
     [Fact]
+    public async Task AFailedCompareAndSetNamesTheWinnerAndReturnsItsValueWhenAsked()
+    {
+        using var created = await PutAsync("k", "{\"n\":1}");
+        using var replaced = await PutAsync("k", "{\"n\":2}", ifMatch: created.Headers.ETag);
+        using var stale = await PutAsync("k", "{\"n\":3}", ifMatch: created.Headers.ETag, returnCurrent: true);
+        using var staleProblem = await PutAsync("k", "{\"n\":3}", ifMatch: created.Headers.ETag);
+        using var absent = await PutAsync("gone", "{\"n\":1}", ifMatch: created.Headers.ETag, returnCurrent: true);
+
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        Assert.Equal(replaced.Headers.ETag, stale.Headers.ETag);
+        Assert.Equal("application/json", stale.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("{\"n\":2}", await stale.Content.ReadAsStringAsync());
+        Assert.Equal(replaced.Headers.ETag, staleProblem.Headers.ETag);
+        await ProblemAssert.IsAsync(staleProblem, HttpStatusCode.PreconditionFailed, "not at version");
+        Assert.Null(absent.Headers.ETag);
+        await ProblemAssert.IsAsync(absent, HttpStatusCode.PreconditionFailed, "does not exist");
+        Assert.Equal("{\"n\":2}", await _store.GetStringAsync($"/v1/keys/{_prefix}k"));
+    }
+
+    [Fact]
     public async Task IfNoneMatchStarCreatesOnlyWhenAbsent()
     {
         using var first = await PutAsync("k", "1", ifNoneMatch: true);
@@ -228,12 +248,16 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
         Assert.Contains("PutValue", document, StringComparison.Ordinal);
     }
 
-    private Task<HttpResponseMessage> PutAsync(string key, string json, EntityTagHeaderValue? ifMatch = null, bool ifNoneMatch = false, int? ttlSeconds = null)
+    private Task<HttpResponseMessage> PutAsync(string key, string json, EntityTagHeaderValue? ifMatch = null, bool ifNoneMatch = false, int? ttlSeconds = null, bool returnCurrent = false)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{_prefix}{key}" + (ttlSeconds is null ? "" : $"?ttl={ttlSeconds}"))
         {
             Content = new StringContent(json, Encoding.UTF8, "application/json"),
         };
+        if (returnCurrent)
+        {
+            request.Headers.Add("Prefer", "return=representation");
+        }
         if (ifMatch is not null)
         {
             request.Headers.IfMatch.Add(ifMatch);

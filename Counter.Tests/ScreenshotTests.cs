@@ -32,7 +32,7 @@ public sealed class ScreenshotTests(ServerSideAppFixture app, BrowserFixture bro
 
         using (var telemetry = app.CreateTelemetryReader())
         {
-            await telemetry.WaitForTraceAsync(traceId, s => s.Count(x => x.Name.StartsWith("kv ", StringComparison.Ordinal)) >= 2);
+            await telemetry.WaitForTraceAsync(traceId, ServerSideTelemetryTests.IsCompleteStoreTrace);
         }
         await using var dashboardContext = await browser.Browser!.NewContextAsync(new() { ViewportSize = new() { Width = 1500, Height = 820 } });
         var dashboard = await dashboardContext.NewPageAsync();

@@ -12,7 +12,7 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
     private const int PageLoads = 5;
 
     [Fact]
-    public async Task EveryPageLoadIsOneTraceWithALoadAndASaveEachDownToTheStorageOperation()
+    public async Task EveryPageLoadIsOneTraceWhoseStoreCallsReachDownToTheStorageOperation()
     {
         using var telemetry = app.CreateTelemetryReader();
         using var browser = app.CreateBrowser();
@@ -28,20 +28,46 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
             traceIds.Add(traceId);
         }
 
+        string? previousReplica = null;
+        var singleCallLoads = 0;
         foreach (var traceId in traceIds)
         {
-            var spans = await telemetry.WaitForTraceAsync(traceId, s => s.Count(x => x.Name.StartsWith("kv ", StringComparison.Ordinal)) >= 2 && s.Any(IsWebServerSpan));
+            // Complete when the web server span (which ends after its children) is there and every
+            // store call has its storage span.
+            var spans = await telemetry.WaitForTraceAsync(traceId, IsCompleteStoreTrace);
             var tree = new SpanTree(spans);
-
+            var server = Assert.Single(spans, IsWebServerSpan);
             Assert.All(spans, s => Assert.Equal(traceId, s.TraceId));
-            Assert.Single(spans, IsWebServerSpan);
-            var load = Assert.Single(spans, s => s.Name == "session load");
-            var save = Assert.Single(spans, s => s.Name == "session save");
-            Assert.Equal("hit", load.Attributes["session.outcome"]);
-            Assert.Equal("saved", save.Attributes["session.outcome"]);
 
-            tree.AssertChain(load, "GET kvstore /v1/keys/{key}", "GET /v1/keys/{key}", "kv get");
-            tree.AssertChain(save, "PUT kvstore /v1/keys/{key}", "PUT /v1/keys/{key}", "kv put");
+            // Every store call is visible: client span → store server span → storage operation.
+            var loads = spans.Where(s => s.Name == "session load").ToList();
+            var saves = spans.Where(s => s.Name == "session save").ToList();
+            Assert.NotEmpty(loads);
+            Assert.All(loads, load =>
+            {
+                Assert.Equal("hit", load.Attributes["session.outcome"]);
+                if (load.Attributes["session.source"] == "store")
+                {
+                    tree.AssertChain(load, "GET kvstore /v1/keys/{key}", "GET /v1/keys/{key}", "kv get");
+                }
+                else
+                {
+                    Assert.True(load.Attributes["session.source"] is "cache" or "conflict", load.Attributes["session.source"]);
+                    tree.AssertNoChildren(load);
+                }
+            });
+            Assert.All(saves, save => tree.AssertChain(save, "PUT kvstore /v1/keys/{key}", "PUT /v1/keys/{key}", "kv put"));
+            Assert.Single(saves, save => save.Attributes["session.outcome"] == "saved");
+            Assert.Equal(saves.Count - 1, saves.Count(save => save.Attributes["session.outcome"] == "conflict"));
+
+            // A load on the replica that saved the previous one needs no read: one store call in all.
+            if (server.Instance == previousReplica)
+            {
+                Assert.Equal("cache", Assert.Single(loads).Attributes["session.source"]);
+                Assert.Single(spans, IsStoreCall);
+                singleCallLoads++;
+            }
+            previousReplica = server.Instance;
 
             foreach (var span in spans)
             {
@@ -50,6 +76,8 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
                 AssertNoSecret(span, CounterAppFixture.ApiKey);
             }
         }
+        // One client connection stays on one replica, so returning loads do happen here.
+        Assert.True(singleCallLoads > 0, "No two consecutive loads reached the same replica.");
     }
 
     [Fact]
@@ -68,7 +96,7 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
         // A later page load's store spans arriving proves earlier ones would have arrived too.
         var sentinel = DashboardTelemetry.NewTraceId();
         await browser.LoadCounterAsync(sentinel);
-        await telemetry.WaitForTraceAsync(sentinel, s => s.Count(x => x.Name.StartsWith("kv ", StringComparison.Ordinal)) >= 2);
+        await telemetry.WaitForTraceAsync(sentinel, IsCompleteStoreTrace);
         var spans = await telemetry.WaitForTraceAsync(aboutTrace, s => s.Any(IsWebServerSpan));
 
         var only = Assert.Single(spans);
@@ -83,7 +111,7 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
         var traceId = DashboardTelemetry.NewTraceId();
         await browser.LoadCounterAsync();
         await browser.LoadCounterAsync(traceId);
-        await telemetry.WaitForTraceAsync(traceId, s => s.Count(x => x.Name.StartsWith("kv ", StringComparison.Ordinal)) >= 2);
+        await telemetry.WaitForTraceAsync(traceId, IsCompleteStoreTrace);
 
         var logs = await telemetry.ReadAllLogsAsync();
         var spans = await telemetry.ReadAllSpansAsync();
@@ -100,6 +128,16 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
     }
 
     internal static bool IsWebServerSpan(SpanRecord span) => span.Service == "web" && span.Kind == SpanRecord.ServerKind;
+
+    /// <summary>
+    /// A page load's trace is complete when the web server span (which ends after its children) is
+    /// there and each of its store calls has arrived down to the storage operation.
+    /// </summary>
+    internal static bool IsCompleteStoreTrace(IReadOnlyList<SpanRecord> spans) =>
+        spans.Any(IsWebServerSpan) && spans.Any(IsStoreCall)
+        && spans.Count(s => s.Name.StartsWith("kv ", StringComparison.Ordinal)) == spans.Count(IsStoreCall);
+
+    private static bool IsStoreCall(SpanRecord span) => span.Service == "web" && span.Kind == SpanRecord.ClientKind && span.Name.Contains("kvstore", StringComparison.Ordinal);
 
     private static void AssertNoSecret(SpanRecord span, string secret)
     {
@@ -125,6 +163,8 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
                 parent = child;
             }
         }
+
+        public void AssertNoChildren(SpanRecord span) => Assert.DoesNotContain(spans, s => s.ParentSpanId == span.SpanId);
     }
 }
 

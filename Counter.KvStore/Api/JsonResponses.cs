@@ -9,6 +9,9 @@ public static class JsonResponses
     public const string JsonContentType = "application/json";
     public const string NdjsonContentType = "application/x-ndjson";
 
+    /// <summary>412 whose body is the value that won (the caller asked for it with Prefer: return=representation).</summary>
+    public static IResult PreconditionFailedWith(byte[] current) => new StatusAndJson(StatusCodes.Status412PreconditionFailed, current);
+
     /// <summary><c>{"key": value}</c>, the original API's answer shape; a missing value is <c>null</c>.</summary>
     public static IResult KeyAndValue(string key, byte[]? value)
     {
@@ -72,4 +75,15 @@ public static class JsonResponses
                 await stream.WriteAsync(newline);
             }
         }, NdjsonContentType);
+
+    private sealed class StatusAndJson(int status, byte[] json) : IResult
+    {
+        public Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.ContentType = JsonContentType;
+            httpContext.Response.ContentLength = json.Length;
+            return httpContext.Response.Body.WriteAsync(json).AsTask();
+        }
+    }
 }

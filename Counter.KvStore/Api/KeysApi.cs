@@ -77,6 +77,15 @@ public static class KeysApi
         var result = await storage.PutAsync(key, body!, condition, timeToLive, cancellationToken);
         switch (result.Outcome)
         {
+            case WriteOutcome.PreconditionFailed when result.Current is { } current:
+                // Say which version won, and (when asked) what it holds, so the caller can re-apply
+                // its change and retry without a separate read.
+                SetVersion(response, result.Version);
+                return WantsRepresentation(request)
+                    ? JsonResponses.PreconditionFailedWith(current)
+                    : Problems.PreconditionFailed(condition.IfNoneMatch
+                        ? $"'{key}' already exists (version {result.Version})."
+                        : $"'{key}' is not at version {condition.IfMatch}; it is at version {result.Version}.");
             case WriteOutcome.PreconditionFailed:
                 return Problems.PreconditionFailed(condition.IfNoneMatch
                     ? $"'{key}' already exists."
@@ -170,6 +179,10 @@ public static class KeysApi
 
     /// <summary>How many keys a prefix delete removed.</summary>
     public sealed record DeletedResponse(long Deleted);
+
+    /// <summary>RFC 7240 "Prefer: return=representation": the caller wants the current value on a 412.</summary>
+    private static bool WantsRepresentation(HttpRequest request) =>
+        request.Headers["Prefer"].Any(p => p is not null && p.Contains("return=representation", StringComparison.OrdinalIgnoreCase));
 
     private static void SetVersion(HttpResponse response, long version)
     {

@@ -19,7 +19,12 @@ public enum WriteOutcome
     PreconditionFailed,
 }
 
-public sealed record WriteResult(WriteOutcome Outcome, long Version);
+/// <summary>
+/// The outcome of a put. On a failed precondition, <paramref name="Version"/> and
+/// <paramref name="Current"/> describe the live entry that won (0 and null when there is none), so
+/// a compare-and-set client can retry without reading the key again.
+/// </summary>
+public sealed record WriteResult(WriteOutcome Outcome, long Version, byte[]? Current = null);
 
 public enum DeleteOutcome
 {

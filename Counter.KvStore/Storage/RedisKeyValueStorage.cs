@@ -76,7 +76,12 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
         ]))!;
         var outcome = (int)result[0];
         var version = long.Parse((string)result[1]!, CultureInfo.InvariantCulture);
-        return new WriteResult(outcome switch { 1 => WriteOutcome.Created, 2 => WriteOutcome.Replaced, _ => WriteOutcome.PreconditionFailed }, version);
+        return outcome switch
+        {
+            1 => new WriteResult(WriteOutcome.Created, version),
+            2 => new WriteResult(WriteOutcome.Replaced, version),
+            _ => new WriteResult(WriteOutcome.PreconditionFailed, version, result.Length > 2 ? (byte[])result[2]! : null),
+        };
     }
 
     public async Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken)

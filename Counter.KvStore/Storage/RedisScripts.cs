@@ -22,11 +22,13 @@ internal static class RedisScripts
 
     /// <summary>
     /// ARGV: now, mode (any|match|none), expected version, new version, value, expiry ms (0 = none).
-    /// Returns {outcome, version}: 1 created, 2 replaced, -1 precondition failed (with the current version).
+    /// Returns {outcome, version}: 1 created, 2 replaced, or -1 precondition failed with the current
+    /// version and value ({-1, '0'} when the key is absent).
     /// </summary>
     public const string Put = Live + """
-        if ARGV[2] == 'match' and ((not live) or cur[1] ~= ARGV[3]) then return {-1, live and cur[1] or '0'} end
-        if ARGV[2] == 'none' and live then return {-1, cur[1]} end
+        if (ARGV[2] == 'match' and ((not live) or cur[1] ~= ARGV[3])) or (ARGV[2] == 'none' and live) then
+          if live then return {-1, cur[1], redis.call('HGET', KEYS[1], 'val')} else return {-1, '0'} end
+        end
         redis.call('HSET', KEYS[1], 'val', ARGV[5], 'ver', ARGV[4], 'exp', ARGV[6])
         if ARGV[6] == '0' then redis.call('PERSIST', KEYS[1]) else redis.call('PEXPIREAT', KEYS[1], ARGV[6]) end
         if live then return {2, ARGV[4]} else return {1, ARGV[4]} end

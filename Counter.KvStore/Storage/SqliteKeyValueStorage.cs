@@ -230,7 +230,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         var live = current is not null && IsLive(current, batch.Now);
         if ((condition.IfNoneMatch && live) || (condition.IfMatch is { } expected && (!live || current!.Version != expected)))
         {
-            return new WriteResult(WriteOutcome.PreconditionFailed, live ? current!.Version : 0);
+            return live ? new WriteResult(WriteOutcome.PreconditionFailed, current!.Version, current.Value) : new WriteResult(WriteOutcome.PreconditionFailed, 0);
         }
         var version = ++_version;
         _commands.Upsert(key, value, version, ExpiryFor(batch.Now, timeToLive));

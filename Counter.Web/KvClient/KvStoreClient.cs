@@ -12,6 +12,15 @@ namespace Counter.Web.KvClient;
 public sealed record VersionedValue(byte[] Value, string ETag);
 
 /// <summary>
+/// The answer to a compare-and-set write: the new ETag when it was written; otherwise the value that
+/// won (<see cref="Current"/>, null when the key is absent), sent back by the store with its 412.
+/// </summary>
+public sealed record PutResult(string? ETag, VersionedValue? Current)
+{
+    public bool Written => ETag is not null;
+}
+
+/// <summary>
 /// Typed HTTP client for the KV store's /v1 API. Its base address is a service-discovery name
 /// (https+http://kvstore), resolved at run time. Every failure to get an answer (refused, timed
 /// out, circuit open, 5xx, 401) becomes <see cref="SessionStoreUnavailableException"/>.
@@ -34,9 +43,11 @@ public sealed class KvStoreClient(HttpClient http)
 
     /// <summary>
     /// Writes <paramref name="value"/> only if the key is still at <paramref name="ifMatch"/>
-    /// (or, when null, does not exist yet). Returns the new ETag, or null when another write came first.
+    /// (or, when null, does not exist yet). When another write came first, the result carries that
+    /// write's value and version (asked for with Prefer: return=representation), so the caller can
+    /// re-apply its change without reading the key again.
     /// </summary>
-    public async Task<string?> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    public async Task<PutResult> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
         var request = new HttpRequestMessage(HttpMethod.Put, timeToLive is { } ttl ? $"{KeyPath(key)}?ttl={Seconds(ttl)}" : KeyPath(key))
         {
@@ -50,13 +61,18 @@ public sealed class KvStoreClient(HttpClient http)
         {
             request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
         }
+        request.Headers.Add("Prefer", "return=representation");
         using var response = await SendAsync(request, cancellationToken);
         if (response.StatusCode == HttpStatusCode.PreconditionFailed)
         {
-            return null;
+            // The winner's value comes as plain JSON; a problem+json body (a store that ignored
+            // Prefer) says only that it failed, and the caller reads the key again.
+            return response.Headers.ETag?.Tag is { } winner && response.Content.Headers.ContentType?.MediaType == JsonMediaType
+                ? new PutResult(null, new VersionedValue(await response.Content.ReadAsByteArrayAsync(cancellationToken), winner))
+                : new PutResult(null, null);
         }
         EnsureAnswered(response);
-        return response.Headers.ETag?.Tag;
+        return new PutResult(response.Headers.ETag?.Tag ?? throw new SessionStoreUnavailableException("The store answered without a version."), null);
     }
 
     /// <summary>Extends the key's expiry without rewriting it. False when the key is gone.</summary>

@@ -37,6 +37,14 @@ public sealed class SessionOptions
     /// </summary>
     [Range(1, 1000)]
     public int MaxConflictRetries { get; set; } = 200;
+
+    /// <summary>
+    /// How many recently used sessions each web replica remembers (value and version), so a page load
+    /// makes one store call (a compare-and-set write) instead of two. Never trusted without the
+    /// store's version check; 0 turns it off and every load reads the store first.
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int LocalCacheSize { get; set; } = 10_000;
 }
 
 public enum SessionMode

@@ -24,6 +24,7 @@ public static class SessionSetup
         {
             builder.Services.AddKvStoreClient();
             builder.Services.AddSingleton<SessionIdentifiers>();
+            builder.Services.AddSingleton<SessionCache>();
             builder.Services.AddScoped<ISessionStore, ServerSessionStore>();
         }
         else

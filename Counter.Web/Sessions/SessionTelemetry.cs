@@ -32,6 +32,19 @@ public sealed class SessionTelemetry
         public const string Error = "error";
     }
 
+    /// <summary>Where a load's value came from (span attribute and metric tag "session.source").</summary>
+    public static class Sources
+    {
+        /// <summary>A GET to the store.</summary>
+        public const string Store = "store";
+
+        /// <summary>This replica's <see cref="SessionCache"/>: no store call; the save's If-Match checks it.</summary>
+        public const string Cache = "cache";
+
+        /// <summary>The value the store sent back with a 412 (the write that won): no extra call.</summary>
+        public const string Conflict = "conflict";
+    }
+
     private readonly Counter<long> _loads;
     private readonly Counter<long> _saves;
     private readonly Counter<long> _conflicts;
@@ -54,11 +67,16 @@ public sealed class SessionTelemetry
 
     public static Activity? StartSave(string tag) => Start("session save", tag);
 
-    public void Loaded(Activity? activity, string outcome, int bytes, TimeSpan elapsed)
+    public void Loaded(Activity? activity, string outcome, string source, int bytes, TimeSpan elapsed)
     {
         Finish(activity, outcome, bytes);
-        _loads.Add(1, Outcome(outcome));
-        _loadDuration.Record(elapsed.TotalSeconds, Outcome(outcome));
+        activity?.SetTag("session.source", source);
+        var tags = new TagList { { "outcome", outcome }, { "source", source } };
+        _loads.Add(1, tags);
+        if (source == Sources.Store)
+        {
+            _loadDuration.Record(elapsed.TotalSeconds, Outcome(outcome));
+        }
     }
 
     public void Saved(Activity? activity, string outcome, int bytes, TimeSpan elapsed)
