@@ -15,6 +15,7 @@ var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
     .WithStorageBackend(builder, settings)
     .WithEnvironment("KvStore__ApiKey", storeApiKey)
     .WithTestClock(settings)
+    .WithTestFaults(settings)
     .WithHttpHealthCheck("/health")
     .WithStoreCommands(storeApiKey);
 

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace Counter.AppHost;
 
 /// <summary>The AppHost's own settings (section "Counter"), read once.</summary>
-internal sealed record CounterSettings(string SessionMode, string DataPath, int WebReplicas, bool TestClock, string StoreBackend, int StoreReplicas, string? RedisConnectionString)
+internal sealed record CounterSettings(string SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, string StoreBackend, int StoreReplicas, string? RedisConnectionString)
 {
     public bool UsesRedis => StoreBackend.Equals("Redis", StringComparison.OrdinalIgnoreCase);
 
@@ -16,6 +16,7 @@ internal sealed record CounterSettings(string SessionMode, string DataPath, int 
             DataPath: Path.GetFullPath(section["DataPath"] ?? Path.Combine(builder.AppHostDirectory, ".data", "kvstore")),
             WebReplicas: section.GetValue("WebReplicas", 1),
             TestClock: section.GetValue("TestClock", false),
+            FaultInjection: section.GetValue("FaultInjection", false),
             StoreBackend: section["StoreBackend"] ?? "Embedded",
             StoreReplicas: section.GetValue("StoreReplicas", 1),
             RedisConnectionString: builder.Configuration.GetConnectionString("redis"));
@@ -81,6 +82,10 @@ internal static class Extensions
     /// <summary>Integration tests move the services' clocks to test expiry without waiting.</summary>
     public static IResourceBuilder<ProjectResource> WithTestClock(this IResourceBuilder<ProjectResource> project, CounterSettings settings) =>
         settings.TestClock ? project.WithEnvironment("Testing__ClockControl", "true") : project;
+
+    /// <summary>Reliability tests slow the store down on purpose (POST /_testing/faults?delayMs=N).</summary>
+    public static IResourceBuilder<ProjectResource> WithTestFaults(this IResourceBuilder<ProjectResource> kvstore, CounterSettings settings) =>
+        settings.FaultInjection ? kvstore.WithEnvironment("Testing__FaultInjection", "true") : kvstore;
 
     public const string DumpSessionsCommand = "dump-sessions";
     public const string ClearSessionsCommand = "clear-sessions";

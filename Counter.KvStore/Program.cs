@@ -1,4 +1,5 @@
 using Counter.KvStore;
+using Counter.KvStore.Api;
 using Counter.KvStore.Dump;
 
 // `dotnet run --project Counter.KvStore -- dump` prints every session in a running store.
@@ -23,6 +24,8 @@ var app = builder.Build();
 app.MapDefaultEndpoints();
 app.UseStoreApi();
 app.MapTestClock();
+// Injected latency, only when Testing:FaultInjection is set (reliability tests).
+app.UseStoreFaults();
 
 await app.RunAsync();
 return 0;

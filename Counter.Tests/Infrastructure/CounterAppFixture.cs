@@ -32,6 +32,9 @@ public abstract class CounterAppFixture : IAsyncLifetime
     /// <summary>"Embedded" (SQLite in the store process) or "Redis" (Garnet started by the AppHost).</summary>
     public virtual string StoreBackend => "Embedded";
 
+    /// <summary>Lets reliability tests slow the store down (POST /_testing/faults?delayMs=N).</summary>
+    protected virtual bool FaultInjection => false;
+
     /// <summary>The dashboard (and its telemetry API) runs only where a test reads spans.</summary>
     protected virtual bool EnableDashboard => false;
 
@@ -60,6 +63,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Counter:StoreBackend={StoreBackend}",
                 $"--Counter:StoreReplicas={StoreReplicas}",
                 "--Counter:TestClock=true",
+                $"--Counter:FaultInjection={FaultInjection}",
                 $"--Parameters:kvstore-api-key={ApiKey}",
                 $"--Parameters:session-key-secret={SessionKeySecret}",
             ],
@@ -126,6 +130,18 @@ public abstract class CounterAppFixture : IAsyncLifetime
     public async Task AdvanceClockAsync(string resource, TimeSpan by)
     {
         var offset = _clockOffsets[resource] = _clockOffsets.GetValueOrDefault(resource) + by;
+        await SetClockOnEveryReplicaAsync(resource, offset);
+    }
+
+    /// <summary>
+    /// The process ids of a resource's replicas, asked over fresh connections (the proxy balances per
+    /// connection) through the idempotent clock endpoint, which answers with its process id.
+    /// </summary>
+    public Task<IReadOnlySet<int>> ProcessIdsAsync(string resource) =>
+        SetClockOnEveryReplicaAsync(resource, _clockOffsets.GetValueOrDefault(resource));
+
+    private async Task<IReadOnlySet<int>> SetClockOnEveryReplicaAsync(string resource, TimeSpan offset)
+    {
         var replicas = resource == "web" ? WebReplicas : StoreReplicas;
         var answered = new HashSet<int>();
         for (var attempt = 0; attempt < 200 && answered.Count < replicas; attempt++)
@@ -136,7 +152,8 @@ public abstract class CounterAppFixture : IAsyncLifetime
             using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             answered.Add(body.RootElement.GetProperty("processId").GetInt32());
         }
-        Assert.True(answered.Count == replicas, $"Only {answered.Count} of {replicas} {resource} replicas took the new clock.");
+        Assert.True(answered.Count == replicas, $"Only {answered.Count} of {replicas} {resource} replicas answered (clock offset {offset}).");
+        return answered;
     }
 
     /// <summary>Both services' clocks: what passes for the whole system.</summary>
