@@ -59,6 +59,57 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
     }
 
     [Fact]
+    public async Task ABatchAppliesEachPutWithItsOwnConditionAndAnswersInOrder()
+    {
+        using var existing = await PutAsync("b-old", "{\"n\":1}");
+        using var moved = await PutAsync("b-old", "{\"n\":2}", ifMatch: existing.Headers.ETag);
+        var batch = $$"""
+            {"puts": [
+              {"key": "{{_prefix}}b-new", "value": {"n": 10}, "ifNoneMatch": "*", "ttl": 600},
+              {"key": "{{_prefix}}b-old", "value": {"n": 3}, "ifMatch": {{JsonString(existing.Headers.ETag!.Tag)}}},
+              {"key": "{{_prefix}}b-absent", "value": 1, "ifMatch": "\"1\""},
+              {"key": "{{_prefix}}b-plain", "value": [1, "x"]}
+            ]}
+            """;
+
+        using var response = await _store.PostAsync("/v1/batch", new StringContent(batch, Encoding.UTF8, "application/json"));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        using var answer = System.Text.Json.JsonDocument.Parse(text);
+        var results = answer.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(4, results.Count);
+        Assert.Equal(201, results[0].GetProperty("status").GetInt32());
+        Assert.Equal(412, results[1].GetProperty("status").GetInt32());
+        Assert.Equal(moved.Headers.ETag!.Tag, results[1].GetProperty("etag").GetString());
+        Assert.Equal("{\"n\":2}", results[1].GetProperty("current").GetRawText());
+        Assert.Equal(412, results[2].GetProperty("status").GetInt32());
+        Assert.False(results[2].TryGetProperty("etag", out _));
+        Assert.Equal(201, results[3].GetProperty("status").GetInt32());
+        using var created = await _store.GetAsync($"/v1/keys/{_prefix}b-new");
+        Assert.Equal(results[0].GetProperty("etag").GetString(), created.Headers.ETag!.Tag);
+        Assert.Equal("{\"n\": 10}", await created.Content.ReadAsStringAsync()); // Stored as sent, byte for byte.
+        Assert.Equal("{\"n\":2}", await _store.GetStringAsync($"/v1/keys/{_prefix}b-old"));
+        Assert.Equal("[1, \"x\"]", await _store.GetStringAsync($"/v1/keys/{_prefix}b-plain"));
+    }
+
+    [Fact]
+    public async Task ABatchWithOneBadPutIsRefusedWholeAndWritesNothing()
+    {
+        var batch = $$"""{"puts": [{"key": "{{_prefix}}ok", "value": 1}, {"key": "{{_prefix}}bad key", "value": 2}]}""";
+
+        using var response = await _store.PostAsync("/v1/batch", new StringContent(batch, Encoding.UTF8, "application/json"));
+        using var empty = await _store.PostAsync("/v1/batch", new StringContent("""{"puts": []}""", Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "puts[1]");
+        await ProblemAssert.IsAsync(empty, HttpStatusCode.BadRequest, "1 to 256 items");
+        using var absent = await _store.GetAsync($"/v1/keys/{_prefix}ok");
+        Assert.Equal(HttpStatusCode.NotFound, absent.StatusCode);
+    }
+
+    private static string JsonString(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+
+    [Fact]
     public async Task IfNoneMatchStarCreatesOnlyWhenAbsent()
     {
         using var first = await PutAsync("k", "1", ifNoneMatch: true);

@@ -2,12 +2,15 @@
 # Counter benchmark: prints a Markdown table. Usage:
 #   bash bench/run.sh             # full run (~6 min): page throughput, store API, 100k and 1M sessions, dump
 #   bash bench/run.sh --smoke     # a few seconds per step, no 1M-key steps
+#   bash bench/run.sh --pages     # only the page-throughput table (~4 min)
 # Drives Release builds over loopback with wrk (one thread and one connection per user, each user
 # keeping its own session cookies). Targets run one after another, alternating, in two rounds.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 smoke=0; duration=15; users=32; rounds=2
+pages_only=0
 [ "${1:-}" = "--smoke" ] && { smoke=1; duration=3; rounds=1; }
+[ "${1:-}" = "--pages" ] && pages_only=1
 work="$(mktemp -d /tmp/counter-bench.XXXXXX)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -100,6 +103,8 @@ for t in "${targets[@]}"; do
   printf "| %s | %d | %.2f | %s | %s | %s | %s | %d | %s |\n" "$label" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN{print a/b}')" \
     "${p50[$id]}" "${p90[$id]}" "${p99[$id]}" "${cpu[$id]}" "${errs[$id]}" "$(peak_mb "${!first}")"
 done
+
+[ "$pages_only" = 1 ] && exit 0
 
 # The store's own API: one session-sized key, GET and PUT, on both backends.
 kv() { KV_API_KEY=$api_key KV_METHOD=$1 KV_KEY=$2 wrk -t2 -c32 -d"${duration}s" --timeout 5s -s "$root/bench/kv.lua" "http://127.0.0.1:$3/" | grep '^RESULT'; }

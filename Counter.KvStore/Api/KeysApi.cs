@@ -27,6 +27,8 @@ public static class KeysApi
         group.MapPost("/keys/{key}/touch", TouchAsync).WithName("TouchValue").WithSummary("Extend a value's expiry (?ttl=seconds) without rewriting it.");
         group.MapGet("/keys", ListAsync).WithName("ListPage").WithSummary("One page of keys with a prefix; pass the cursor back for the next page.");
         group.MapDelete("/keys", DeletePrefixAsync).WithName("DeletePrefix").WithSummary("Delete every key with a (non-empty) prefix; answers how many.");
+        group.MapPost("/batch", BatchApi.PutEachAsync).WithName("PutEach")
+            .WithSummary("Several conditional puts in one call, applied together (one commit); one result per put, in order.");
         group.MapGet("/entries", Dump).WithName("DumpEntries").WithSummary("Every live entry with a prefix, streamed as NDJSON.");
         return group;
     }
@@ -181,7 +183,7 @@ public static class KeysApi
     public sealed record DeletedResponse(long Deleted);
 
     /// <summary>RFC 7240 "Prefer: return=representation": the caller wants the current value on a 412.</summary>
-    private static bool WantsRepresentation(HttpRequest request) =>
+    internal static bool WantsRepresentation(HttpRequest request) =>
         request.Headers["Prefer"].Any(p => p is not null && p.Contains("return=representation", StringComparison.OrdinalIgnoreCase));
 
     private static void SetVersion(HttpResponse response, long version)
@@ -190,12 +192,14 @@ public static class KeysApi
         response.Headers.CacheControl = "no-store";
     }
 
-    private static bool TryParseCondition(HttpRequest request, out WriteCondition condition, [NotNullWhen(false)] out string? error)
+    private static bool TryParseCondition(HttpRequest request, out WriteCondition condition, [NotNullWhen(false)] out string? error) =>
+        TryParseCondition(request.Headers.IfMatch.ToString(), request.Headers.IfNoneMatch.ToString(), out condition, out error);
+
+    /// <summary>If-Match / If-None-Match values (empty when absent), as in headers or a batch item.</summary>
+    internal static bool TryParseCondition(string ifMatch, string ifNoneMatch, out WriteCondition condition, [NotNullWhen(false)] out string? error)
     {
         condition = WriteCondition.None;
         error = null;
-        var ifMatch = request.Headers.IfMatch.ToString();
-        var ifNoneMatch = request.Headers.IfNoneMatch.ToString();
         if (ifMatch.Length > 0 && ifNoneMatch.Length > 0)
         {
             error = "Send If-Match or If-None-Match, not both.";
@@ -224,7 +228,7 @@ public static class KeysApi
         return true;
     }
 
-    private static bool TryParseTimeToLive(string? ttl, out TimeSpan? timeToLive, [NotNullWhen(false)] out string? error)
+    internal static bool TryParseTimeToLive(string? ttl, out TimeSpan? timeToLive, [NotNullWhen(false)] out string? error)
     {
         timeToLive = null;
         error = null;

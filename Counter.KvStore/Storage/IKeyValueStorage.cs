@@ -15,6 +15,13 @@ public interface IKeyValueStorage
     /// <summary>Sets several keys in one transaction (the original bulk <c>POST /</c>); all or nothing.</summary>
     Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Several independent puts, each with its own condition and expiry, applied together (one
+    /// transaction and one fsync on SQLite, one pipelined round trip on Redis). Each succeeds or
+    /// fails its precondition on its own; results are in request order.
+    /// </summary>
+    Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken);
+
     Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken);
 
     /// <summary>Extends a live key's expiry without rewriting it; its version is unchanged. Null when absent.</summary>

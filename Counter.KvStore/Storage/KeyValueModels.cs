@@ -26,6 +26,9 @@ public enum WriteOutcome
 /// </summary>
 public sealed record WriteResult(WriteOutcome Outcome, long Version, byte[]? Current = null);
 
+/// <summary>One put of a batch: key, value, condition and expiry, as for a single PUT.</summary>
+public sealed record PutRequest(string Key, byte[] Value, WriteCondition Condition, TimeSpan? TimeToLive);
+
 public enum DeleteOutcome
 {
     Deleted,

@@ -84,6 +84,10 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
         };
     }
 
+    /// <summary>Each put is its own atomic script; StackExchange.Redis pipelines them on one connection.</summary>
+    public async Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken) =>
+        await Task.WhenAll(puts.Select(p => PutAsync(p.Key, p.Value, p.Condition, p.TimeToLive, cancellationToken)));
+
     public async Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken)
     {
         // One MULTI/EXEC: all or nothing on one server (on a cluster, keys must share a slot).

@@ -101,6 +101,17 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
             return true;
         });
 
+    public Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken) =>
+        EnqueueAsync<IReadOnlyList<WriteResult>>(batch =>
+        {
+            var results = new WriteResult[puts.Count];
+            for (var i = 0; i < puts.Count; i++)
+            {
+                results[i] = ApplyPut(batch, puts[i].Key, puts[i].Value, puts[i].Condition, puts[i].TimeToLive);
+            }
+            return results;
+        });
+
     public Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken) =>
         EnqueueAsync(batch =>
         {

@@ -18,6 +18,10 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
     public Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken) =>
         RunAsync("put_many", async () => { await inner.PutManyAsync(entries, cancellationToken); return true; }, _ => StoreTelemetry.Outcomes.Written);
 
+    public Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken) =>
+        RunEachAsync("put", puts.Count, () => inner.PutEachAsync(puts, cancellationToken),
+            r => r.Outcome == WriteOutcome.PreconditionFailed ? StoreTelemetry.Outcomes.Conflict : StoreTelemetry.Outcomes.Written);
+
     public Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken) =>
         RunAsync("delete", () => inner.DeleteAsync(key, condition, cancellationToken), r => r.Outcome switch
         {
@@ -50,6 +54,28 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
 
     public Task<int> SweepExpiredAsync(int limit, CancellationToken cancellationToken) =>
         RunAsync("sweep", () => inner.SweepExpiredAsync(limit, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
+
+    /// <summary>One "kv put_each" span for the batch, one metric count per operation in it.</summary>
+    private async Task<IReadOnlyList<T>> RunEachAsync<T>(string operation, int count, Func<Task<IReadOnlyList<T>>> run, Func<T, string> outcome)
+    {
+        using var activity = StoreTelemetry.StartOperation(operation + "_each");
+        activity?.SetTag("kvstore.batch_size", count);
+        try
+        {
+            var results = await run();
+            foreach (var result in results)
+            {
+                telemetry.Count(operation, outcome(result));
+            }
+            activity?.SetTag("kvstore.outcome", results.All(r => outcome(r) == StoreTelemetry.Outcomes.Written) ? StoreTelemetry.Outcomes.Written : StoreTelemetry.Outcomes.Conflict);
+            return results;
+        }
+        catch
+        {
+            telemetry.Record(activity, operation, StoreTelemetry.Outcomes.Error);
+            throw;
+        }
+    }
 
     private async Task<T> RunAsync<T>(string operation, Func<Task<T>> run, Func<T, string> outcome)
     {

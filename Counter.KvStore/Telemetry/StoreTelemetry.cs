@@ -47,6 +47,10 @@ public sealed class StoreTelemetry
         return activity;
     }
 
+    /// <summary>Counts one operation of a batch (the batch's span carries the batch as a whole).</summary>
+    public void Count(string operation, string outcome) =>
+        _operations.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", outcome));
+
     public void Record(Activity? activity, string operation, string outcome)
     {
         activity?.SetTag("kvstore.outcome", outcome);

@@ -172,6 +172,8 @@ public sealed class ServerSideAppFixture : CounterAppFixture
     public override int WebReplicas => 2;
 
     protected override bool EnableDashboard => true;
+
+    protected override bool FaultInjection => true;
 }
 
 public sealed class CookieAppFixture : CounterAppFixture

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -10,6 +11,9 @@ namespace Counter.Web.KvClient;
 
 /// <summary>A value read from the store with its version (the ETag used for compare-and-set).</summary>
 public sealed record VersionedValue(byte[] Value, string ETag);
+
+/// <summary>A compare-and-set write: at <see cref="IfMatch"/>, or create-only when it is null.</summary>
+public sealed record ConditionalPut(string Key, byte[] Value, string? IfMatch, TimeSpan? TimeToLive);
 
 /// <summary>
 /// The answer to a compare-and-set write: the new ETag when it was written; otherwise the value that
@@ -73,6 +77,65 @@ public sealed class KvStoreClient(HttpClient http)
         }
         EnsureAnswered(response);
         return new PutResult(response.Headers.ETag?.Tag ?? throw new SessionStoreUnavailableException("The store answered without a version."), null);
+    }
+
+    /// <summary>
+    /// Several compare-and-set writes in one call (<c>POST /v1/batch</c>), each with exactly the
+    /// semantics of <see cref="PutIfAsync"/>; results in the same order. Not retried, like any write.
+    /// </summary>
+    public async Task<IReadOnlyList<PutResult>> PutEachAsync(IReadOnlyList<ConditionalPut> puts, CancellationToken cancellationToken)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        using (var writer = new Utf8JsonWriter(body))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartArray("puts");
+            foreach (var put in puts)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("key", put.Key);
+                writer.WritePropertyName("value");
+                writer.WriteRawValue(put.Value, skipInputValidation: true);
+                if (put.IfMatch is null)
+                {
+                    writer.WriteString("ifNoneMatch", "*");
+                }
+                else
+                {
+                    writer.WriteString("ifMatch", put.IfMatch);
+                }
+                if (put.TimeToLive is { } ttl)
+                {
+                    writer.WriteNumber("ttl", long.Parse(Seconds(ttl), CultureInfo.InvariantCulture));
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/batch")
+        {
+            Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = new MediaTypeHeaderValue(JsonMediaType) } },
+        }, cancellationToken);
+        EnsureAnswered(response);
+        using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
+        var results = new List<PutResult>(puts.Count);
+        foreach (var result in answer.RootElement.GetProperty("results").EnumerateArray())
+        {
+            var etag = result.TryGetProperty("etag", out var e) ? e.GetString() : null;
+            results.Add(result.GetProperty("status").GetInt32() switch
+            {
+                201 or 204 => new PutResult(etag ?? throw new SessionStoreUnavailableException("The store answered without a version."), null),
+                _ when etag is not null && result.TryGetProperty("current", out var current) =>
+                    new PutResult(null, new VersionedValue(System.Text.Encoding.UTF8.GetBytes(current.GetRawText()), etag)),
+                _ => new PutResult(null, null),
+            });
+        }
+        if (results.Count != puts.Count)
+        {
+            throw new SessionStoreUnavailableException($"The store answered {results.Count} results for {puts.Count} writes.");
+        }
+        return results;
     }
 
     /// <summary>Extends the key's expiry without rewriting it. False when the key is gone.</summary>

@@ -27,4 +27,16 @@ public sealed class KvStoreClientOptions
     /// racing on one session on 2 cores) turns slow writes into 503s.
     /// </summary>
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Session saves outstanding at once per web process; more wait and go together as one batch
+    /// when one finishes (see <see cref="WriteCoalescer"/>). Lower means bigger batches and less CPU
+    /// per save under load; an idle app sends single PUTs either way.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxWritesInFlight { get; set; } = 2;
+
+    /// <summary>Most saves in one batch (the store accepts up to 256).</summary>
+    [Range(1, 256)]
+    public int MaxBatchSize { get; set; } = 64;
 }

@@ -24,6 +24,7 @@ public static class KvStoreClientSetup
             return services;
         }
         services.AddKvStoreClientTelemetry();
+        services.AddSingleton<WriteCoalescer>();
         services.AddOptions<KvStoreClientOptions>().BindConfiguration(KvStoreClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         services.AddHttpClient<KvStoreClient>((sp, http) =>
             {
@@ -36,6 +37,7 @@ public static class KvStoreClientSetup
             {
                 // Keep connections warm between bursts; never follow redirects to somewhere else.
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5), // A long-lived client (the coalescer) still re-resolves and re-connects.
                 AllowAutoRedirect = false,
                 UseCookies = false,
             })

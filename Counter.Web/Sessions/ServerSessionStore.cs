@@ -22,6 +22,7 @@ namespace Counter.Web.Sessions;
 /// </summary>
 public sealed partial class ServerSessionStore(
     KvStoreClient store,
+    WriteCoalescer writes,
     SessionIdentifiers identifiers,
     SessionCache cache,
     SessionTelemetry telemetry,
@@ -201,7 +202,7 @@ public sealed partial class ServerSessionStore(
         var bytes = record.Serialize();
         try
         {
-            var result = await store.PutIfAsync(key, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
+            var result = await writes.PutIfAsync(key, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
             if (result.Written)
             {
                 cache.Set(key, record, result.ETag!);

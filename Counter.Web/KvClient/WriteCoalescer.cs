@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using Counter.Web.Sessions;
+using Microsoft.Extensions.Options;
+
+namespace Counter.Web.KvClient;
+
+/// <summary>
+/// Coalesces the session saves of concurrent page loads into batches, the way a Redis client
+/// pipelines commands: at most <see cref="KvStoreClientOptions.MaxWritesInFlight"/> store writes
+/// are outstanding per web process; a save that arrives while they all are waits in a queue, and
+/// when a write finishes, everything queued goes out as one <c>POST /v1/batch</c> (one request, one
+/// commit, one fsync for all of them). An idle or lightly loaded app therefore sends plain single
+/// PUTs and loses nothing in latency, while a busy one pays the HTTP and commit cost once per batch
+/// instead of once per page. Every write keeps its own compare-and-set condition and result.
+///
+/// A queued save never waits longer than <see cref="KvStoreClientOptions.RequestBudget"/>: past it
+/// the page answers 503 like any store failure, and if its batch has not left yet it never will.
+/// Telemetry: the batch's client span hangs under the first save's span and links to the others;
+/// each batched save's span carries <c>kvstore.batch_size</c>.
+/// </summary>
+public sealed class WriteCoalescer(KvStoreClient store, IOptions<KvStoreClientOptions> options)
+{
+    private readonly object _gate = new();
+    private readonly Queue<Pending> _queue = new();
+    private readonly KvStoreClientOptions _options = options.Value;
+    private int _inFlight;
+
+    public async Task<PutResult> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    {
+        Pending? pending = null;
+        lock (_gate)
+        {
+            if (_inFlight < _options.MaxWritesInFlight)
+            {
+                _inFlight++;
+            }
+            else
+            {
+                pending = new Pending(new ConditionalPut(key, value, ifMatch, timeToLive), Activity.Current);
+                _queue.Enqueue(pending);
+            }
+        }
+        if (pending is null)
+        {
+            try
+            {
+                return await store.PutIfAsync(key, value, ifMatch, timeToLive, cancellationToken);
+            }
+            finally
+            {
+                ReleaseSlot();
+            }
+        }
+
+        try
+        {
+            return await pending.Completion.Task.WaitAsync(_options.RequestBudget, cancellationToken);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            pending.Abandon();
+            throw new SessionStoreUnavailableException($"The session save waited {_options.RequestBudget.TotalSeconds} s for the store.", ex);
+        }
+    }
+
+    /// <summary>A write finished: hand its slot to the queued writes as one batch, or free it.</summary>
+    private void ReleaseSlot()
+    {
+        List<Pending> batch = [];
+        lock (_gate)
+        {
+            while (_queue.Count > 0 && batch.Count < _options.MaxBatchSize)
+            {
+                var next = _queue.Dequeue();
+                if (next.TryStart())
+                {
+                    batch.Add(next);
+                }
+            }
+            if (batch.Count == 0)
+            {
+                _inFlight--;
+                return;
+            }
+        }
+        // The batch belongs to no single request: start it outside the caller's execution context.
+        using (ExecutionContext.SuppressFlow())
+        {
+            _ = Task.Run(() => SendAsync(batch));
+        }
+    }
+
+    private async Task SendAsync(List<Pending> batch)
+    {
+        try
+        {
+            using var activity = StartBatchActivity(batch);
+            var results = await store.PutEachAsync([.. batch.Select(p => p.Put)], CancellationToken.None);
+            for (var i = 0; i < batch.Count; i++)
+            {
+                batch[i].Caller?.SetTag("kvstore.batch_size", batch.Count);
+                batch[i].Completion.TrySetResult(results[i]);
+            }
+        }
+        catch (Exception ex)
+        {
+            var failure = ex as SessionStoreUnavailableException ?? new SessionStoreUnavailableException($"The batched save failed: {ex.GetType().Name}.", ex);
+            foreach (var pending in batch)
+            {
+                pending.Completion.TrySetException(failure);
+            }
+        }
+        finally
+        {
+            ReleaseSlot();
+        }
+    }
+
+    private static Activity? StartBatchActivity(List<Pending> batch)
+    {
+        var parent = batch[0].Caller?.Context ?? default;
+        var links = batch.Skip(1).Where(p => p.Caller is not null).Select(p => new ActivityLink(p.Caller!.Context));
+        var activity = SessionTelemetry.ActivitySource.StartActivity("session save batch", ActivityKind.Internal, parent, links: links);
+        activity?.SetTag("kvstore.batch_size", batch.Count);
+        return activity;
+    }
+
+    private sealed class Pending(ConditionalPut put, Activity? caller)
+    {
+        private const int Queued = 0, Started = 1, Abandoned = 2;
+        private int _state;
+
+        public ConditionalPut Put { get; } = put;
+
+        /// <summary>The caller's "session save" span, to tag and link.</summary>
+        public Activity? Caller { get; } = caller;
+
+        public TaskCompletionSource<PutResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>False when the caller gave up first: the write is then never sent.</summary>
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+
+        public void Abandon() => Interlocked.CompareExchange(ref _state, Abandoned, Queued);
+    }
+}
