@@ -60,6 +60,21 @@ public sealed class StoreOutageTests(ServerSideAppFixture app)
 
         Assert.Equal(HttpStatusCode.OK, status);
         Assert.Equal(3, BrowserClient.ParseCount(html));
+
+        // Every replica recovers, not just the one this browser's connection reached: fresh
+        // connections spread over them; each replica's breaker closes after its own probe.
+        var consecutive = 0;
+        while (consecutive < 10 && deadline.Elapsed < TestTimeouts.Request)
+        {
+            using var fresh = app.CreateBrowser();
+            using var response = await fresh.GetAsync("/");
+            consecutive = response.StatusCode == HttpStatusCode.OK ? consecutive + 1 : 0;
+            if (consecutive == 0)
+            {
+                await Delay();
+            }
+        }
+        Assert.True(consecutive >= 10, "Not every web replica recovered after the store came back.");
     }
 
     private static async Task<bool> Delay()

@@ -39,17 +39,20 @@ start() { # name port command...: starts in the background, records its pid
 wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
 
 start redis redis-server --port 5301 --save "" --appendonly no
-start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 KvStore__ApiKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
-start kvredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 KvStore__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
-# Telemetry off (OTEL_SDK_DISABLED) like the baseline, which has none; one extra target keeps it on.
-common=("${quiet[@]}" OTEL_SDK_DISABLED=true KvStore__ApiKey=$api_key Session__KeySecret=$secret)
-start servertel "${quiet[@]}" KvStore__ApiKey=$api_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
+# Telemetry off (OTEL_SDK_DISABLED) in both tiers like the baseline, which has none; one extra
+# target (its own web and store) keeps it on.
+off=(OTEL_SDK_DISABLED=true)
+start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 KvStore__ApiKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
+start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 KvStore__ApiKey=$api_key Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
+start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 KvStore__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
+common=("${quiet[@]}" "${off[@]}" KvStore__ApiKey=$api_key Session__KeySecret=$secret)
+start servertel "${quiet[@]}" KvStore__ApiKey=$api_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
 start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
 start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CACHE=redis REDIS=127.0.0.1:5301 dotnet "$base_dll"
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
-for u in 5302/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5306/; do wait_up "http://127.0.0.1:$u"; done
+for u in 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5306/; do wait_up "http://127.0.0.1:$u"; done
 
 cpu_ms() { # user+system CPU of a pid, in ms
   awk '{print ($14+$15)*10}' "/proc/$1/stat"
@@ -62,7 +65,7 @@ targets=("baseredis|Built-in session over Redis (baseline)|5305|pid_baseredis pi
          "basememory|Built-in session over in-process memory|5306|pid_basememory"
          "cookie|Counter, cookie mode|5304|pid_cookie"
          "server|Counter, server-side (embedded SQLite store)|5303|pid_server pid_kvstore"
-         "servertel|Counter, server-side (embedded), OpenTelemetry on|5309|pid_servertel pid_kvstore"
+         "servertel|Counter, server-side (embedded), OpenTelemetry on|5309|pid_servertel pid_kvstoretel"
          "serverredis|Counter, server-side (store on Redis backend)|5308|pid_serverredis pid_kvredis pid_redis")
 run_page() {
   local id=$1 port=$2 who=$3 jar="$work/jar" cookies="$work/cookies-$1"
