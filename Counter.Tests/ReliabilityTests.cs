@@ -67,12 +67,11 @@ public sealed class ReliabilityTests(ReliabilityAppFixture app)
     public async Task ASlowStoreMakesPagesGiveUpAtTheirBoundWithoutPilingUpAndTheyRecover()
     {
         var webPids = await app.ProcessIdsAsync("web");
-        using var store = app.CreateStoreClient();
         await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
         await Task.Delay(TimeSpan.FromSeconds(2)); // Every user has a session and a warm connection.
         var resourcesBefore = ProcessResources.Of(webPids);
 
-        await SetStoreDelayAsync(store, SlowStoreDelay);
+        await app.SetStoreDelayAsync(SlowStoreDelay);
         ProcessResources during;
         try
         {
@@ -81,7 +80,7 @@ public sealed class ReliabilityTests(ReliabilityAppFixture app)
         }
         finally
         {
-            await SetStoreDelayAsync(store, TimeSpan.Zero);
+            await app.SetStoreDelayAsync(TimeSpan.Zero);
         }
         var recovered = load.Successes;
         await Task.Delay(TimeSpan.FromSeconds(4)); // The circuit breaker lets a probe through within 2 s.
@@ -98,12 +97,6 @@ public sealed class ReliabilityTests(ReliabilityAppFixture app)
         Assert.True(during.Threads <= resourcesBefore.Threads + 16, $"Web threads grew from {resourcesBefore.Threads} to {during.Threads}.");
         Assert.True(during.Files <= resourcesBefore.Files + (2 * result.Users), $"Web open files grew from {resourcesBefore.Files} to {during.Files}.");
         Assert.True(result.Successes > recovered, "The pages did not recover after the store did.");
-    }
-
-    private static async Task SetStoreDelayAsync(HttpClient store, TimeSpan delay)
-    {
-        using var response = await store.PostAsync($"/_testing/faults?delayMs={(int)delay.TotalMilliseconds}", null);
-        response.EnsureSuccessStatusCode();
     }
 
     /// <summary>Threads and open file descriptors (sockets included) of a set of processes.</summary>

@@ -23,16 +23,15 @@ public sealed class WriteCoalescingTests(ServerSideAppFixture app)
                 Assert.Equal(1, await browser.LoadCounterAsync());
             }
             var traceIds = browsers.Select(_ => DashboardTelemetry.NewTraceId()).ToList();
-            using var store = app.CreateStoreClient();
             int[] counts;
-            await SetStoreDelayAsync(store, 400);
+            await app.SetStoreDelayAsync(TimeSpan.FromMilliseconds(400));
             try
             {
                 counts = await Task.WhenAll(browsers.Select((b, i) => b.LoadCounterAsync(traceIds[i])));
             }
             finally
             {
-                await SetStoreDelayAsync(store, 0);
+                await app.SetStoreDelayAsync(TimeSpan.Zero);
             }
 
             Assert.All(counts, count => Assert.Equal(2, count));
@@ -52,11 +51,5 @@ public sealed class WriteCoalescingTests(ServerSideAppFixture app)
         {
             browsers.ForEach(b => b.Dispose());
         }
-    }
-
-    private static async Task SetStoreDelayAsync(HttpClient store, int milliseconds)
-    {
-        using var response = await store.PostAsync($"/_testing/faults?delayMs={milliseconds}", null);
-        response.EnsureSuccessStatusCode();
     }
 }

@@ -133,6 +133,14 @@ public abstract class CounterAppFixture : IAsyncLifetime
         await SetClockOnEveryReplicaAsync(resource, offset);
     }
 
+    /// <summary>Delays every store call by <paramref name="delay"/> (zero ends it). Needs <see cref="FaultInjection"/>.</summary>
+    public async Task SetStoreDelayAsync(TimeSpan delay)
+    {
+        using var store = CreateStoreClient();
+        using var response = await store.PostAsync($"/_testing/faults?delayMs={(int)delay.TotalMilliseconds}", null);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>
     /// The process ids of a resource's replicas, asked over fresh connections (the proxy balances per
     /// connection) through the idempotent clock endpoint, which answers with its process id.
