@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Counter.KvStore.Storage;
@@ -117,7 +116,7 @@ public static class BatchApi
                 });
                 if (result.Outcome != WriteOutcome.PreconditionFailed || result.Current is not null)
                 {
-                    writer.WriteString("etag", $"\"{result.Version.ToString(CultureInfo.InvariantCulture)}\"");
+                    writer.WriteString("etag", KeysApi.ETag(result.Version));
                 }
                 if (result.Current is { } current)
                 {

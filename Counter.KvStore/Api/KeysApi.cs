@@ -183,12 +183,15 @@ public static class KeysApi
     public sealed record DeletedResponse(long Deleted);
 
     /// <summary>RFC 7240 "Prefer: return=representation": the caller wants the current value on a 412.</summary>
-    internal static bool WantsRepresentation(HttpRequest request) =>
+    private static bool WantsRepresentation(HttpRequest request) =>
         request.Headers["Prefer"].Any(p => p is not null && p.Contains("return=representation", StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>A version as the strong ETag the store issues ("42"), in headers and batch results alike.</summary>
+    internal static string ETag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
     private static void SetVersion(HttpResponse response, long version)
     {
-        response.Headers.ETag = $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+        response.Headers.ETag = ETag(version);
         response.Headers.CacheControl = "no-store";
     }
 

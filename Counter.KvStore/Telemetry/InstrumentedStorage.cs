@@ -12,15 +12,13 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
         RunAsync("get", () => inner.GetAsync(key, cancellationToken), e => e is null ? StoreTelemetry.Outcomes.Miss : StoreTelemetry.Outcomes.Hit);
 
     public Task<WriteResult> PutAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        RunAsync("put", () => inner.PutAsync(key, value, condition, timeToLive, cancellationToken),
-            r => r.Outcome == WriteOutcome.PreconditionFailed ? StoreTelemetry.Outcomes.Conflict : StoreTelemetry.Outcomes.Written);
+        RunAsync("put", () => inner.PutAsync(key, value, condition, timeToLive, cancellationToken), PutOutcome);
 
     public Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken) =>
         RunAsync("put_many", async () => { await inner.PutManyAsync(entries, cancellationToken); return true; }, _ => StoreTelemetry.Outcomes.Written);
 
     public Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken) =>
-        RunEachAsync("put", puts.Count, () => inner.PutEachAsync(puts, cancellationToken),
-            r => r.Outcome == WriteOutcome.PreconditionFailed ? StoreTelemetry.Outcomes.Conflict : StoreTelemetry.Outcomes.Written);
+        RunEachAsync("put", puts.Count, () => inner.PutEachAsync(puts, cancellationToken), PutOutcome);
 
     public Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken) =>
         RunAsync("delete", () => inner.DeleteAsync(key, condition, cancellationToken), r => r.Outcome switch
@@ -63,11 +61,14 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
         try
         {
             var results = await run();
+            var allWritten = true;
             foreach (var result in results)
             {
-                telemetry.Count(operation, outcome(result));
+                var each = outcome(result);
+                telemetry.Count(operation, each);
+                allWritten &= each == StoreTelemetry.Outcomes.Written;
             }
-            activity?.SetTag("kvstore.outcome", results.All(r => outcome(r) == StoreTelemetry.Outcomes.Written) ? StoreTelemetry.Outcomes.Written : StoreTelemetry.Outcomes.Conflict);
+            activity?.SetTag("kvstore.outcome", allWritten ? StoreTelemetry.Outcomes.Written : StoreTelemetry.Outcomes.Conflict);
             return results;
         }
         catch
@@ -76,6 +77,9 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
             throw;
         }
     }
+
+    private static string PutOutcome(WriteResult result) =>
+        result.Outcome == WriteOutcome.PreconditionFailed ? StoreTelemetry.Outcomes.Conflict : StoreTelemetry.Outcomes.Written;
 
     private async Task<T> RunAsync<T>(string operation, Func<Task<T>> run, Func<T, string> outcome)
     {

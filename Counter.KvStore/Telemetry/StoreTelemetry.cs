@@ -58,6 +58,6 @@ public sealed class StoreTelemetry
         {
             activity?.SetStatus(ActivityStatusCode.Error);
         }
-        _operations.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", outcome));
+        Count(operation, outcome);
     }
 }

@@ -41,7 +41,7 @@ public sealed class KvStoreClient(HttpClient http)
             return null;
         }
         EnsureAnswered(response);
-        var etag = response.Headers.ETag?.Tag ?? throw new SessionStoreUnavailableException("The store answered without a version.");
+        var etag = RequireVersion(response.Headers.ETag?.Tag);
         return new VersionedValue(await response.Content.ReadAsByteArrayAsync(cancellationToken), etag);
     }
 
@@ -76,7 +76,7 @@ public sealed class KvStoreClient(HttpClient http)
                 : new PutResult(null, null);
         }
         EnsureAnswered(response);
-        return new PutResult(response.Headers.ETag?.Tag ?? throw new SessionStoreUnavailableException("The store answered without a version."), null);
+        return new PutResult(RequireVersion(response.Headers.ETag?.Tag), null);
     }
 
     /// <summary>
@@ -106,7 +106,7 @@ public sealed class KvStoreClient(HttpClient http)
                 }
                 if (put.TimeToLive is { } ttl)
                 {
-                    writer.WriteNumber("ttl", long.Parse(Seconds(ttl), CultureInfo.InvariantCulture));
+                    writer.WriteNumber("ttl", TimeToLiveSeconds(ttl));
                 }
                 writer.WriteEndObject();
             }
@@ -125,7 +125,7 @@ public sealed class KvStoreClient(HttpClient http)
             var etag = result.TryGetProperty("etag", out var e) ? e.GetString() : null;
             results.Add(result.GetProperty("status").GetInt32() switch
             {
-                201 or 204 => new PutResult(etag ?? throw new SessionStoreUnavailableException("The store answered without a version."), null),
+                201 or 204 => new PutResult(RequireVersion(etag), null),
                 _ when etag is not null && result.TryGetProperty("current", out var current) =>
                     new PutResult(null, new VersionedValue(System.Text.Encoding.UTF8.GetBytes(current.GetRawText()), etag)),
                 _ => new PutResult(null, null),
@@ -200,6 +200,11 @@ public sealed class KvStoreClient(HttpClient http)
 
     private static string KeyPath(string key) => "/v1/keys/" + Uri.EscapeDataString(key);
 
-    private static string Seconds(TimeSpan timeToLive) =>
-        Math.Max(1, (long)Math.Ceiling(timeToLive.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+    /// <summary>Whole seconds, rounded up, at least 1: the store's ttl unit.</summary>
+    private static long TimeToLiveSeconds(TimeSpan timeToLive) => Math.Max(1, (long)Math.Ceiling(timeToLive.TotalSeconds));
+
+    private static string Seconds(TimeSpan timeToLive) => TimeToLiveSeconds(timeToLive).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The version a successful write or read must carry.</summary>
+    private static string RequireVersion(string? etag) => etag ?? throw new SessionStoreUnavailableException("The store answered without a version.");
 }
