@@ -7,7 +7,7 @@ namespace Counter.Web.Sessions;
 
 /// <summary>
 /// Cookie sessions: the whole <see cref="SessionRecord"/> travels in the cookie, encrypted and
-/// signed with ASP.NET Core Data Protection (AES-256-CBC + HMAC-SHA256 by default). The server keeps
+/// signed with ASP.NET Core Data Protection (AES-256-GCM, see DataProtectionSetup). The server keeps
 /// nothing, so the cookie changes on every save. A cookie that fails to decrypt, is damaged or
 /// expired yields a fresh session. Concurrent requests from one browser race on the cookie
 /// (last response wins): that is inherent to client-side state, and the reason server-side mode exists.
