@@ -85,8 +85,8 @@ run_page() {
   errs[$id]=$(( ${errs[$id]:-0} + $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") ))
   cpu[$id]=$(awk -v c=$((after - before)) -v r="$r" -v d="$duration" 'BEGIN {printf "%.0f", c * 1000 / (r * d)}')
 }
-echo "Warming up (JIT, tiered PGO) each target for 10s..." >&2
 saved_duration=$duration; duration=$(( smoke ? 2 : 10 ))
+echo "Warming up (JIT, tiered PGO) each target for ${duration}s..." >&2
 for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; run_page "$id" "$port" "$who"; done
 duration=$saved_duration; unset rps errs; declare -A rps errs
 echo "Page throughput: $users users, ${duration}s per target, $rounds round(s)..." >&2

@@ -1,0 +1,87 @@
+using System.Diagnostics;
+using System.Globalization;
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests;
+
+/// <summary>
+/// The benchmark keeps working: <c>bash bench/run.sh --smoke</c> builds Release, starts every target
+/// (Counter in both modes and on both store backends, the built-in-session baseline over Redis and
+/// over memory) and prints its tables. Figures from a 3-second run on a busy test machine mean
+/// nothing, so only the tables are checked: every target present and serving pages.
+/// </summary>
+public sealed class BenchmarkSmokeTests
+{
+    private static readonly string[] PageTargets =
+    [
+        "Built-in session over Redis (baseline)",
+        "Built-in session over in-process memory",
+        "Counter, cookie mode",
+        "Counter, server-side (embedded SQLite store)",
+        "Counter, server-side (embedded), OpenTelemetry on",
+        "Counter, server-side (store on Redis backend)",
+    ];
+
+    [SkippableFact]
+    public async Task SmokeRunPrintsThePageAndStoreTablesForEveryTarget()
+    {
+        RequiredTools.SkipUnless(OnPath("wrk") && OnPath("redis-server"),
+            "The benchmark needs wrk and redis-server; install them with: sudo apt-get install -y wrk redis-server");
+
+        var (exitCode, output, errors) = await RunSmokeAsync(TimeSpan.FromMinutes(8));
+
+        Assert.True(exitCode == 0, $"bench/run.sh --smoke exited with {exitCode}.\n{output}\n{errors}");
+        Assert.Contains("### Page throughput", output);
+        foreach (var target in PageTargets)
+        {
+            var row = Row(output, target);
+            Assert.True(int.Parse(row[1], CultureInfo.InvariantCulture) > 0, $"{target} served no pages:\n{output}");
+        }
+        Assert.Contains("### KV store API", output);
+        foreach (var backend in new[] { "embedded SQLite", "Redis backend (redis-server)" })
+        {
+            foreach (var operation in new[] { "PUT", "GET" })
+            {
+                var row = output.Split('\n').Select(Cells).SingleOrDefault(c => c.Length > 3 && c[0] == backend && c[1] == operation);
+                Assert.True(row is not null, $"No {backend} {operation} row:\n{output}");
+                Assert.True(int.Parse(row![2], CultureInfo.InvariantCulture) > 0, $"{backend} {operation} served nothing:\n{output}");
+            }
+        }
+    }
+
+    private static string[] Row(string output, string label)
+    {
+        var row = output.Split('\n').Select(Cells).SingleOrDefault(c => c.Length > 1 && c[0] == label);
+        Assert.True(row is not null, $"No row for {label}:\n{output}");
+        return row!;
+    }
+
+    private static string[] Cells(string line) =>
+        line.StartsWith('|') ? [.. line.Trim().Trim('|').Split('|').Select(c => c.Trim())] : [];
+
+    private static bool OnPath(string tool) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
+
+    private static async Task<(int ExitCode, string Output, string Errors)> RunSmokeAsync(TimeSpan limit)
+    {
+        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(Repository.Root, "bench", "run.sh"), "--smoke"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Repository.Root,
+        })!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(limit);
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            Assert.Fail($"bench/run.sh --smoke did not finish within {limit.TotalMinutes} minutes.\n{await output}\n{await errors}");
+        }
+        return (process.ExitCode, await output, await errors);
+    }
+}
