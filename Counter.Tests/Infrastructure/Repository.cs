@@ -11,7 +11,10 @@ public static class Repository
         typeof(Repository).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
 
     /// <summary>The built KvStore entry assembly (the AppHost's project reference builds it with the tests).</summary>
-    public static string KvStoreDll => Path.Combine(Root, "Counter.KvStore", "bin", Configuration, "net10.0", "Counter.KvStore.dll");
+    public static string KvStoreDll => BuildOutput("Counter.KvStore", "Counter.KvStore.dll");
+
+    /// <summary>A file in a project's build output (the configuration the tests were built in).</summary>
+    public static string BuildOutput(string project, string file) => Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
 
     private static string FindRoot()
     {
