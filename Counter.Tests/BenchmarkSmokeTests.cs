@@ -15,6 +15,7 @@ public sealed class BenchmarkSmokeTests
     private static readonly string[] PageTargets =
     [
         "Built-in session over Redis (baseline)",
+        "Built-in session over Redis, fsync every write (appendfsync always)",
         "Built-in session over in-process memory",
         "Counter, cookie mode",
         "Counter, server-side (embedded SQLite store)",

@@ -2,12 +2,12 @@
 # Counter benchmark: prints a Markdown table. Usage:
 #   bash bench/run.sh             # full run (~6 min): page throughput, store API, 100k and 1M sessions, dump
 #   bash bench/run.sh --smoke     # a few seconds per step, no 1M-key steps
-#   bash bench/run.sh --pages     # only the page-throughput table (~4 min)
+#   bash bench/run.sh --pages     # only the page-throughput table (~6 min)
 # Drives Release builds over loopback with wrk (one thread and one connection per user, each user
 # keeping its own session cookies). Targets run one after another, alternating, in two rounds.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-smoke=0; duration=15; users=32; rounds=2
+smoke=0; duration=10; users=32; rounds=4
 pages_only=0
 [ "${1:-}" = "--smoke" ] && { smoke=1; duration=3; rounds=1; }
 [ "${1:-}" = "--pages" ] && pages_only=1
@@ -39,6 +39,9 @@ start() { # name port command...: starts in the background, records its pid
 wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
 
 start redis redis-server --port 5301 --save "" --appendonly no
+# The same Redis made durable like the embedded store (append-only file, fsync before every reply).
+mkdir -p "$work/aof"
+start redisaof redis-server --port 5311 --save "" --appendonly yes --appendfsync always --dir "$work/aof"
 # Telemetry off (OTEL_SDK_DISABLED) in both tiers like the baseline, which has none; one extra
 # target (its own web and store) keeps it on.
 off=(OTEL_SDK_DISABLED=true)
@@ -51,8 +54,9 @@ start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
 start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CACHE=redis REDIS=127.0.0.1:5301 dotnet "$base_dll"
+start baseaof "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5312 BASELINE_CACHE=redis REDIS=127.0.0.1:5311 dotnet "$base_dll"
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
-for u in 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5306/; do wait_up "http://127.0.0.1:$u"; done
+for u in 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5312/ 5306/; do wait_up "http://127.0.0.1:$u"; done
 
 cpu_ms() { # user+system CPU of a pid, in ms
   awk '{print ($14+$15)*10}' "/proc/$1/stat"
@@ -62,6 +66,7 @@ peak_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
 # One page target: label, port, pids whose CPU counts toward the request.
 declare -A rps p50 p90 p99 errs cpu
 targets=("baseredis|Built-in session over Redis (baseline)|5305|pid_baseredis pid_redis"
+         "baseaof|Built-in session over Redis, fsync every write (appendfsync always)|5312|pid_baseaof pid_redisaof"
          "basememory|Built-in session over in-process memory|5306|pid_basememory"
          "cookie|Counter, cookie mode|5304|pid_cookie"
          "server|Counter, server-side (embedded SQLite store)|5303|pid_server pid_kvstore"
