@@ -26,8 +26,8 @@ public sealed class BenchmarkSmokeTests
     [SkippableFact]
     public async Task SmokeRunPrintsThePageAndStoreTablesForEveryTarget()
     {
-        RequiredTools.SkipUnless(OnPath("wrk") && OnPath("redis-server"),
-            "The benchmark needs wrk and redis-server; install them with: sudo apt-get install -y wrk redis-server");
+        RequiredTools.SkipUnless(OnPath("wrk") && OnPath("redis-server") && OnPath("curl"),
+            "The benchmark needs wrk, redis-server and curl; install them with: sudo apt-get install -y wrk redis-server curl");
 
         var (exitCode, output, errors) = await RunSmokeAsync(TimeSpan.FromMinutes(8));
 
