@@ -10,8 +10,8 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 a_root="${A_ROOT:-$here}"; b_root="${B_ROOT:-$here}"
+source "$here/bench/common.sh"
 rounds="${ROUNDS:-4}"; secs="${SECONDS_PER_ROUND:-6}"; users="${USERS:-32}"; mode="${MODE:-ServerSide}"
-api_key="bench-credential-0123456789abcdef"; secret="bench-session-secret-0123456789abcdef0123456789"
 command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 2; }
 work="$(mktemp -d /tmp/counter-ab.XXXXXX)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
@@ -31,22 +31,17 @@ start() { # side root env kvport webport
   env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$web KvStore__ApiKey=$api_key Session__KeySecret=$secret \
     Session__Mode=$mode KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web$side.log" 2>&1 &
   pids+=($!); eval "web_$side=$!"
-  for _ in $(seq 1 150); do curl -fs -o /dev/null "http://127.0.0.1:$web/health" && curl -fs -o /dev/null "http://127.0.0.1:$kv/health" && break; sleep 0.2; done
-  : >"$work/cookies$side"
-  for _ in $(seq 1 "$users"); do # one session per user, as in bench/run.sh
-    rm -f "$work/jar"; curl -fs -c "$work/jar" -b "$work/jar" -o /dev/null "http://127.0.0.1:$web/"
-    awk -F'\t' '!/^#/ || /^#HttpOnly_/ {if (NF>=7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7} END {print ""}' "$work/jar" >>"$work/cookies$side"
-  done
+  wait_up "http://127.0.0.1:$kv/health"; wait_up "http://127.0.0.1:$web/health"
+  make_sessions "$web" "$users" "$work/cookies$side" "$work/jar"
 }
 start A "$a_root" "${1:-}" 5321 5322
 start B "$b_root" "${2:-}" 5323 5324
-cpu() { awk '{print ($14+$15)*10}' "/proc/$1/stat"; }
 load() { # side port seconds -> "pages/s webµs kvµs p99"
   local w k; w=$(eval echo "\$web_$1"); k=$(eval echo "\$kv_$1")
-  local wb kb; wb=$(cpu "$w"); kb=$(cpu "$k")
+  local wb kb; wb=$(cpu_ms "$w"); kb=$(cpu_ms "$k")
   local out; out=$(BENCH_DIR="$here/bench" COOKIES_FILE="$work/cookies$1" wrk -t"$users" -c"$users" -d"$3s" --timeout 5s -s "$here/bench/session.lua" "http://127.0.0.1:$2/" | grep '^RESULT')
   local r; r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
-  echo "$r $(( ($(cpu "$w") - wb) * 1000 / (r * $3) )) $(( ($(cpu "$k") - kb) * 1000 / (r * $3) )) $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out")"
+  echo "$r $(( ($(cpu_ms "$w") - wb) * 1000 / (r * $3) )) $(( ($(cpu_ms "$k") - kb) * 1000 / (r * $3) )) $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out")"
 }
 load A 5322 12 >/dev/null; load B 5324 12 >/dev/null # JIT warm-up (tiered PGO)
 sum=0
@@ -55,6 +50,5 @@ for i in $(seq 1 "$rounds"); do
   ratio=$(awk -v a="$ar" -v b="$br" 'BEGIN{printf "%.3f", b/a}'); sum=$(awk -v s="$sum" -v r="$ratio" 'BEGIN{print s+r}')
   echo "round $i  A: $ar pages/s, web $aw µs, store $ak µs, p99 $ap ms | B: $br pages/s, web $bw µs, store $bk µs, p99 $bp ms | B/A $ratio"
 done
-peak() { awk '/VmHWM/ {print int($2/1024)}' "/proc/$1/status"; }
-echo "peak MB  A: web $(peak "$web_A"), store $(peak "$kv_A") | B: web $(peak "$web_B"), store $(peak "$kv_B")"
+echo "peak MB  A: web $(peak_mb "$web_A"), store $(peak_mb "$kv_A") | B: web $(peak_mb "$web_B"), store $(peak_mb "$kv_B")"
 echo "mean B/A: $(awk -v s="$sum" -v n="$rounds" 'BEGIN{printf "%.3f", s/n}')"

@@ -1,12 +1,13 @@
 #!/usr/bin/env bash
 # Counter benchmark: prints a Markdown table. Usage:
-#   bash bench/run.sh             # full run (~6 min): page throughput, store API, 100k and 1M sessions, dump
+#   bash bench/run.sh             # full run (~13 min): page throughput, store API, 100k and 1M sessions, dump
 #   bash bench/run.sh --smoke     # a few seconds per step, no 1M-key steps
 #   bash bench/run.sh --pages     # only the page-throughput table (~6 min)
 # Drives Release builds over loopback with wrk (one thread and one connection per user, each user
-# keeping its own session cookies). Targets run one after another, alternating, in two rounds.
+# keeping its own session cookies). Targets run one after another, alternating, in four rounds.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/bench/common.sh"
 smoke=0; duration=10; users=32; rounds=4
 pages_only=0
 [ "${1:-}" = "--smoke" ] && { smoke=1; duration=3; rounds=1; }
@@ -26,8 +27,6 @@ done
 web_dll="$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"
 kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"
 base_dll="$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.Baseline.dll"
-api_key="bench-credential-0123456789abcdef"
-secret="bench-session-secret-0123456789abcdef0123456789"
 export BENCH_DIR="$root/bench"
 quiet=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning)
 
@@ -36,7 +35,6 @@ start() { # name port command...: starts in the background, records its pid
   ( cd "$work" && exec env "$@" ) >"$work/$name.log" 2>&1 &
   pids+=($!); eval "pid_$name=$!"
 }
-wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
 
 start redis redis-server --port 5301 --save "" --appendonly no
 # The same Redis made durable like the embedded store (append-only file, fsync before every reply).
@@ -58,11 +56,6 @@ start baseaof "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5312 BASELINE_CACHE
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
 for u in 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5312/ 5306/; do wait_up "http://127.0.0.1:$u"; done
 
-cpu_ms() { # user+system CPU of a pid, in ms
-  awk '{print ($14+$15)*10}' "/proc/$1/stat"
-}
-peak_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
-
 # One page target: label, port, pids whose CPU counts toward the request.
 declare -A rps p50 p90 p99 errs cpu
 targets=("baseredis|Built-in session over Redis (baseline)|5305|pid_baseredis pid_redis"
@@ -73,12 +66,8 @@ targets=("baseredis|Built-in session over Redis (baseline)|5305|pid_baseredis pi
          "servertel|Counter, server-side (embedded), OpenTelemetry on|5309|pid_servertel pid_kvstoretel"
          "serverredis|Counter, server-side (store on Redis backend)|5308|pid_serverredis pid_kvredis pid_redis")
 run_page() {
-  local id=$1 port=$2 who=$3 jar="$work/jar" cookies="$work/cookies-$1"
-  : >"$cookies"
-  for i in $(seq 1 "$users"); do # one session per user, made like a browser would
-    rm -f "$jar"; curl -fs -c "$jar" -b "$jar" -o /dev/null "http://127.0.0.1:$port/"
-    awk -F'\t' '!/^#/ || /^#HttpOnly_/ {if (NF>=7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7} END {print ""}' "$jar" >>"$cookies"
-  done
+  local id=$1 port=$2 who=$3 cookies="$work/cookies-$1"
+  make_sessions "$port" "$users" "$cookies" "$work/jar"
   local before=0 after=0 p
   for p in $who; do before=$((before + $(cpu_ms "${!p}"))); done
   local out; out=$(COOKIES_FILE="$cookies" wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
