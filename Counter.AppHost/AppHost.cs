@@ -13,7 +13,7 @@ var sessionKeySecret = builder.AddParameter("session-key-secret", new GeneratePa
 // front of a Redis-protocol server (then it may run as several replicas).
 var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
     .WithStorageBackend(builder, settings)
-    .WithEnvironment("KvStore__ApiKey", storeApiKey)
+    .WithEnvironment("Access__ApiKey", storeApiKey)
     .WithTestClock(settings)
     .WithTestFaults(settings)
     .WithHttpHealthCheck("/health")

@@ -1,3 +1,4 @@
+using Counter.ServiceDefaults;
 using Microsoft.Extensions.Configuration;
 
 namespace Counter.AppHost;
@@ -5,21 +6,37 @@ namespace Counter.AppHost;
 /// <summary>The AppHost's own settings (section "Counter"), read once.</summary>
 internal sealed record CounterSettings(string SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, string StoreBackend, int StoreReplicas, string? RedisConnectionString)
 {
-    public bool UsesRedis => StoreBackend.Equals("Redis", StringComparison.OrdinalIgnoreCase);
+    /// <summary>The values web's Session:Mode and the store's Storage:Backend accept (the same words).</summary>
+    public static readonly string[] SessionModes = ["ServerSide", "Cookie"];
+    public static readonly string[] StoreBackends = ["Embedded", "Redis"];
+
+    public bool UsesRedis => StoreBackend == "Redis";
 
     public static CounterSettings From(IDistributedApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Counter");
         return new CounterSettings(
-            SessionMode: section["SessionMode"] ?? "ServerSide",
+            SessionMode: OneOf(section, "SessionMode", SessionModes),
             // Run mode keeps data beside the AppHost so it survives restarts; tests pass their own folder.
             DataPath: Path.GetFullPath(section["DataPath"] ?? Path.Combine(builder.AppHostDirectory, ".data", "kvstore")),
             WebReplicas: section.GetValue("WebReplicas", 1),
             TestClock: section.GetValue("TestClock", false),
             FaultInjection: section.GetValue("FaultInjection", false),
-            StoreBackend: section["StoreBackend"] ?? "Embedded",
+            StoreBackend: OneOf(section, "StoreBackend", StoreBackends),
             StoreReplicas: section.GetValue("StoreReplicas", 1),
             RedisConnectionString: builder.Configuration.GetConnectionString("redis"));
+    }
+
+    /// <summary>The setting's value in its canonical spelling (the first allowed value when unset); anything else stops the AppHost with the allowed values.</summary>
+    private static string OneOf(IConfigurationSection section, string name, string[] allowed)
+    {
+        var value = section[name];
+        if (string.IsNullOrEmpty(value))
+        {
+            return allowed[0];
+        }
+        return allowed.FirstOrDefault(a => a.Equals(value, StringComparison.OrdinalIgnoreCase))
+            ?? throw new InvalidOperationException($"Counter:{name} is '{value}'; it must be one of: {string.Join(", ", allowed)}.");
     }
 
     /// <summary>A store that holds its data in its own process must never sit behind a load balancer.</summary>
@@ -37,7 +54,7 @@ internal static class Extensions
     /// <summary>Service discovery to the store, plus its credential, and start only once it is healthy.</summary>
     public static IResourceBuilder<ProjectResource> WithKvStoreReference(
         this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> apiKey) =>
-        project.WithReference(kvstore).WaitFor(kvstore).WithEnvironment("KvStore__ApiKey", apiKey);
+        project.WithReference(kvstore).WaitFor(kvstore).WithEnvironment("KvClient__ApiKey", apiKey);
 
     /// <summary>
     /// Points the store at its backend. Embedded: a data folder. Redis: the connection string
@@ -112,7 +129,7 @@ internal static class Extensions
                 ResultMode = HttpCommandResultMode.Text,
                 Description = "Every live session, one JSON line each (storage keys are keyed hashes, not cookies).",
                 IconName = "List",
-                PrepareRequest = Prepare("prefix=session:"),
+                PrepareRequest = Prepare("prefix=" + StoreKeyPrefixes.Sessions),
             })
             .WithHttpCommand("/v1/keys", "Clear all sessions", commandName: ClearSessionsCommand, commandOptions: new HttpCommandOptions
             {
@@ -121,7 +138,7 @@ internal static class Extensions
                 Description = "Delete every session from the store; every visitor starts again at 1.",
                 IconName = "Delete",
                 ConfirmationMessage = "Delete every session in the store?",
-                PrepareRequest = Prepare("prefix=session:"),
+                PrepareRequest = Prepare("prefix=" + StoreKeyPrefixes.Sessions),
             });
     }
 }

@@ -1,6 +1,6 @@
 using Counter.KvStore;
-using Counter.KvStore.Api;
 using Counter.KvStore.Dump;
+using Counter.ServiceDefaults.Testing;
 
 // `dotnet run --project Counter.KvStore -- dump` prints every session in a running store.
 if (args is ["dump", .. var dumpArgs])
@@ -10,12 +10,13 @@ if (args is ["dump", .. var dumpArgs])
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Telemetry, health checks and service discovery shared by every Counter service.
+// Telemetry, health checks, service discovery and the clock shared by every Counter service.
 builder.AddServiceDefaults();
-// A clock the integration tests can move, only when Testing:ClockControl is set.
-builder.AddTestClock();
-// The durable storage engine and its expiry sweeper.
+// Test-only hooks (a movable clock, injected latency), each off unless its Testing:* setting is true.
+builder.AddTestingHooks();
+// The durable storage engine and its expiry sweeper, and the store's spans and metrics.
 builder.AddKeyValueStorage();
+builder.AddStoreTelemetry();
 // Credential check, problem-details errors, limits, OpenAPI.
 builder.AddStoreApi();
 
@@ -23,9 +24,8 @@ var app = builder.Build();
 
 app.MapDefaultEndpoints();
 app.UseStoreApi();
-app.MapTestClock();
-// Injected latency, only when Testing:FaultInjection is set (reliability tests).
-app.UseStoreFaults();
+// After the credential check: the hooks need the store's credential too.
+app.UseTestingHooks();
 
 await app.RunAsync();
 return 0;

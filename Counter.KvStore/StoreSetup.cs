@@ -1,5 +1,7 @@
 using Counter.KvStore.Api;
 using Counter.KvStore.Storage;
+using Counter.KvStore.Storage.Redis;
+using Counter.KvStore.Storage.Sqlite;
 using Counter.KvStore.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -19,7 +21,7 @@ public static class StoreSetup
     public static WebApplicationBuilder AddKeyValueStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var backend = builder.Configuration.GetValue(StorageOptions.SectionName + ":Backend", StorageBackend.Sqlite);
+        var backend = Backend(builder.Configuration);
         if (backend == StorageBackend.Redis)
         {
             var connectionString = builder.Configuration.GetConnectionString(RedisConnectionName)
@@ -39,8 +41,31 @@ public static class StoreSetup
         return builder;
     }
 
+    /// <summary>Storage:Backend, or a start-up error that names the allowed values (never silently the default).</summary>
+    private static StorageBackend Backend(ConfigurationManager configuration)
+    {
+        const string Setting = StorageOptions.SectionName + ":Backend";
+        var value = configuration[Setting];
+        if (string.IsNullOrEmpty(value))
+        {
+            return new StorageOptions().Backend;
+        }
+        return Enum.TryParse<StorageBackend>(value, ignoreCase: true, out var backend) && Enum.IsDefined(backend)
+            ? backend
+            : throw new InvalidOperationException($"{Setting} is '{value}'; it must be one of: {string.Join(", ", Enum.GetNames<StorageBackend>())}.");
+    }
+
     private static InstrumentedStorage Instrument(IServiceProvider services, IKeyValueStorage engine) =>
         new(engine, new StoreTelemetry(services.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>(), () => engine.Totals));
+
+    /// <summary>The store's own spans and metrics, registered by name.</summary>
+    public static WebApplicationBuilder AddStoreTelemetry(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(StoreTelemetry.SourceName))
+            .WithMetrics(metrics => metrics.AddMeter(StoreTelemetry.SourceName));
+        return builder;
+    }
 
     /// <summary>Access control, error answers, body limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddStoreApi(this WebApplicationBuilder builder)
@@ -63,7 +88,7 @@ public static class StoreSetup
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapOpenApi();
         app.MapOriginalApi();
-        app.MapKeysApi();
+        app.MapVersionedApi();
         return app;
     }
 }

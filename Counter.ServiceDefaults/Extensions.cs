@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
@@ -10,8 +11,10 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Shared wiring for every Counter service: telemetry, health checks, service discovery and
-/// resilient HTTP clients. Mirrors the Aspire service-defaults template.
+/// Shared wiring for every Counter service: telemetry, health checks, service discovery and the
+/// system clock. Mirrors the Aspire service-defaults template, except that HTTP clients get no
+/// default resilience pipeline: the only client (web's KV client) tunes its own, because a store
+/// client must never retry a write. Each service registers its own span sources and meters by name.
 /// </summary>
 public static class Extensions
 {
@@ -23,12 +26,8 @@ public static class Extensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.Services.AddServiceDiscovery();
-        builder.Services.ConfigureHttpClientDefaults(http =>
-        {
-            // Clients tune their own resilience (a store client must not retry writes);
-            // everything else gets the standard pipeline.
-            http.AddServiceDiscovery();
-        });
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+        builder.Services.TryAddSingleton(TimeProvider.System);
         return builder;
     }
 
@@ -44,10 +43,8 @@ public static class Extensions
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
-                .AddRuntimeInstrumentation()
-                .AddMeter(builder.Environment.ApplicationName))
+                .AddRuntimeInstrumentation())
             .WithTracing(tracing => tracing
-                .AddSource(builder.Environment.ApplicationName)
                 .AddAspNetCoreInstrumentation(aspnet =>
                 {
                     // Health probes would drown the traces that matter.

@@ -1,13 +1,14 @@
+using Counter.ServiceDefaults.Testing;
 using Counter.Web.DataProtection;
 using Counter.Web.Pages;
 using Counter.Web.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
 
-// Telemetry, health checks and service discovery shared by every Counter service.
+// Telemetry, health checks, service discovery and the clock shared by every Counter service.
 builder.AddServiceDefaults();
-// A clock the integration tests can move, only when Testing:ClockControl is set.
-builder.AddTestClock();
+// Test-only hooks (a movable clock), each off unless its Testing:* setting is true.
+builder.AddTestingHooks();
 // One Data Protection key ring for every replica, kept in the KV store.
 builder.AddSharedDataProtection();
 // Sessions in the configured mode: cookie, or server-side in the KV store.
@@ -16,7 +17,7 @@ builder.AddSessions();
 builder.Services.AddAntiforgery(options => options.Cookie.Name = "counter.csrf");
 // 503 page when the store is down; no stack traces, ever.
 builder.Services.AddProblemDetails();
-builder.Services.AddExceptionHandler<StoreUnavailablePage>();
+builder.Services.AddExceptionHandler<ErrorPage>();
 
 var app = builder.Build();
 
@@ -24,6 +25,6 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.MapDefaultEndpoints();
 app.MapCounterPages();
-app.MapTestClock();
+app.UseTestingHooks();
 
 await app.RunAsync();

@@ -43,14 +43,14 @@ start redisaof redis-server --port 5311 --save "" --appendonly yes --appendfsync
 # Telemetry off (OTEL_SDK_DISABLED) in both tiers like the baseline, which has none; one extra
 # target (its own web and store) keeps it on.
 off=(OTEL_SDK_DISABLED=true)
-start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 KvStore__ApiKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
-start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 KvStore__ApiKey=$api_key Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
-start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 KvStore__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
-common=("${quiet[@]}" "${off[@]}" KvStore__ApiKey=$api_key Session__KeySecret=$secret)
-start servertel "${quiet[@]}" KvStore__ApiKey=$api_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
-start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
-start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvStore__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
-start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvStore__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
+start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Access__ApiKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
+start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Access__ApiKey=$api_key Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
+start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Access__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
+common=("${quiet[@]}" "${off[@]}" KvClient__ApiKey=$api_key Session__KeySecret=$secret)
+start servertel "${quiet[@]}" KvClient__ApiKey=$api_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
+start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
+start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
+start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
 start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CACHE=redis REDIS=127.0.0.1:5301 dotnet "$base_dll"
 start baseaof "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5312 BASELINE_CACHE=redis REDIS=127.0.0.1:5311 dotnet "$base_dll"
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"

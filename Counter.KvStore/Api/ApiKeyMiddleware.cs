@@ -4,10 +4,10 @@ using Microsoft.Extensions.Options;
 
 namespace Counter.KvStore.Api;
 
-/// <summary>The shared credential the AppHost generates; every caller but the health probes presents it.</summary>
+/// <summary>The store's credential, which the AppHost generates; every caller but the health probes presents it. Bound from the "Access" section.</summary>
 public sealed class AccessOptions
 {
-    public const string SectionName = "KvStore";
+    public const string SectionName = "Access";
 
     /// <summary>Callers send <c>Authorization: Bearer &lt;ApiKey&gt;</c>. At least 16 characters.</summary>
     [System.ComponentModel.DataAnnotations.Required]

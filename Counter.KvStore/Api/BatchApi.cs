@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
 using Counter.KvStore.Storage;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Counter.KvStore.Api;
 
@@ -22,9 +22,21 @@ public static class BatchApi
 {
     public const int MaxPuts = 256;
 
-    internal static async Task<IResult> PutEachAsync(HttpRequest request, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)
+    public static RouteGroupBuilder MapBatchApi(this RouteGroupBuilder v1)
     {
-        var limits = options.Value;
+        v1.MapPost("/batch", PutEachAsync).WithName("PutEach")
+            .WithSummary("Several conditional puts in one call, applied together (one commit); one result per put, in order.")
+            .Accepts<object>(JsonResponses.JsonContentType)
+            .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        return v1;
+    }
+
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> PutEachAsync(
+        HttpRequest request, [AsParameters] StoreServices store, CancellationToken cancellationToken)
+    {
+        var limits = store.Limits;
         if (!RequestBody.IsJson(request))
         {
             return Problems.UnsupportedMediaType("A batch must be sent as application/json.");
@@ -47,11 +59,11 @@ public static class BatchApi
             return error;
         }
 
-        var results = await storage.PutEachAsync(puts.Requests, cancellationToken);
+        var results = await store.Storage.PutEachAsync(puts.Requests, cancellationToken);
         return TypedResults.Bytes(Write(results), JsonResponses.JsonContentType);
     }
 
-    private sealed record Parsed(List<PutRequest> Requests, IResult? Error);
+    private sealed record Parsed(List<PutRequest> Requests, ProblemHttpResult? Error);
 
     /// <summary>Null when the shape is wrong; an Error when one item breaks a rule (named by its index).</summary>
     private static Parsed? Parse(byte[] body, StorageOptions limits)
@@ -84,8 +96,8 @@ public static class BatchApi
             {
                 return new Parsed(requests, Problems.TooLarge($"puts[{index}]: the value is {value.Length} bytes; the limit is {limits.MaxValueBytes}."));
             }
-            if (!KeysApi.TryParseCondition(Text(item, "ifMatch"), Text(item, "ifNoneMatch"), out var condition, out var conditionError)
-                || !KeysApi.TryParseTimeToLive(item.TryGetProperty("ttl", out var ttl) ? ttl.GetRawText() : null, out var timeToLive, out conditionError))
+            if (!RequestRules.TryParseCondition(Text(item, "ifMatch"), Text(item, "ifNoneMatch"), out var condition, out var conditionError)
+                || !RequestRules.TryParseTimeToLive(item.TryGetProperty("ttl", out var ttl) ? ttl.GetRawText() : null, out var timeToLive, out conditionError))
             {
                 return new Parsed(requests, Problems.BadRequest($"puts[{index}]: {conditionError}"));
             }
@@ -116,7 +128,7 @@ public static class BatchApi
                 });
                 if (result.Outcome != WriteOutcome.PreconditionFailed || result.Current is not null)
                 {
-                    writer.WriteString("etag", KeysApi.ETag(result.Version));
+                    writer.WriteString("etag", RequestRules.ETag(result.Version));
                 }
                 if (result.Current is { } current)
                 {

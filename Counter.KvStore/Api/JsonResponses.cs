@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Counter.KvStore.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Counter.KvStore.Api;
 
@@ -10,10 +11,10 @@ public static class JsonResponses
     public const string NdjsonContentType = "application/x-ndjson";
 
     /// <summary>412 whose body is the value that won (the caller asked for it with Prefer: return=representation).</summary>
-    public static IResult PreconditionFailedWith(byte[] current) => new StatusAndJson(StatusCodes.Status412PreconditionFailed, current);
+    public static CurrentValueResult PreconditionFailedWith(byte[] current) => new(StatusCodes.Status412PreconditionFailed, current);
 
     /// <summary><c>{"key": value}</c>, the original API's answer shape; a missing value is <c>null</c>.</summary>
-    public static IResult KeyAndValue(string key, byte[]? value)
+    public static FileContentHttpResult KeyAndValue(string key, byte[]? value)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -34,7 +35,7 @@ public static class JsonResponses
     }
 
     /// <summary><c>{"keys": [...]}</c> streamed page by page: listing a million keys holds one page in memory.</summary>
-    public static IResult StreamKeys(IAsyncEnumerable<StoredEntry> entries) =>
+    public static PushStreamHttpResult StreamKeys(IAsyncEnumerable<StoredEntry> entries) =>
         TypedResults.Stream(async stream =>
         {
             await using var writer = new Utf8JsonWriter(stream);
@@ -53,7 +54,7 @@ public static class JsonResponses
         }, JsonContentType);
 
     /// <summary>One JSON object per line: <c>{"key":..,"version":..,"expiresAt":..,"value":..}</c>.</summary>
-    public static IResult StreamEntries(IAsyncEnumerable<StoredEntry> entries) =>
+    public static PushStreamHttpResult StreamEntries(IAsyncEnumerable<StoredEntry> entries) =>
         TypedResults.Stream(async stream =>
         {
             var newline = "\n"u8.ToArray();
@@ -76,7 +77,8 @@ public static class JsonResponses
             }
         }, NdjsonContentType);
 
-    private sealed class StatusAndJson(int status, byte[] json) : IResult
+    /// <summary>A stored JSON value as the body of a non-2xx answer (the winner of a refused write).</summary>
+    public sealed class CurrentValueResult(int status, byte[] json) : IResult
     {
         public Task ExecuteAsync(HttpContext httpContext)
         {

@@ -1,12 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using Counter.KvStore.Storage;
-using Microsoft.Extensions.Options;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Counter.KvStore.Api;
 
 /// <summary>
-/// The original store's API, unchanged for existing clients and the dump (see SPEC.md):
+/// The original store's API, unchanged for existing clients (the README's original-API table):
 /// <c>POST /</c> sets keys, <c>GET /{key}</c> and <c>DELETE /{key}</c> answer <c>{"key": value}</c>,
 /// <c>GET /?prefix=</c> lists keys.
 /// </summary>
@@ -15,16 +15,23 @@ public static class OriginalApi
     public static RouteGroupBuilder MapOriginalApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/").WithTags("Original API");
-        group.MapPost("/", SetManyAsync).WithName("SetKeys").WithSummary("Set each key of a JSON object (or form) to its value.");
-        group.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("List keys, optionally those starting with a prefix.");
-        group.MapGet("/{key}", GetAsync).WithName("GetKey").WithSummary("Read one key; the value is null when absent.");
-        group.MapDelete("/{key}", DeleteAsync).WithName("DeleteKey").WithSummary("Remove one key; answers its old value.");
+        group.MapPost("/", SetManyAsync).WithName("SetKeys").WithSummary("Set each key of a JSON object (or form) to its value.")
+            .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType)
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+        group.MapGet("/", ListKeys).WithName("ListKeys").WithSummary("List keys, optionally those starting with a prefix.")
+            .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType).ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapGet("/{key}", GetAsync).WithName("GetKey").WithSummary("Read one key; the value is null when absent.")
+            .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType).ProducesProblem(StatusCodes.Status400BadRequest);
+        group.MapDelete("/{key}", DeleteAsync).WithName("DeleteKey").WithSummary("Remove one key; answers its old value.")
+            .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType).ProducesProblem(StatusCodes.Status400BadRequest);
         return group;
     }
 
-    private static async Task<IResult> SetManyAsync(HttpRequest request, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> SetManyAsync(
+        HttpRequest request, [AsParameters] StoreServices store, CancellationToken cancellationToken)
     {
-        var limits = options.Value;
+        var limits = store.Limits;
         List<KeyValuePair<string, byte[]>> entries;
         if (request.ContentType?.StartsWith("application/x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) == true)
         {
@@ -74,32 +81,32 @@ public static class OriginalApi
                 return Problems.TooLarge($"The value of '{key}' is {value.Length} bytes; the limit is {limits.MaxValueBytes}.");
             }
         }
-        await storage.PutManyAsync(entries, cancellationToken);
+        await store.Storage.PutManyAsync(entries, cancellationToken);
         return TypedResults.Bytes(WriteObject(entries), JsonResponses.JsonContentType);
     }
 
-    private static IResult ListKeys(string? prefix, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken) =>
-        KeyRules.CheckPrefix(prefix, options.Value) is { } bad
+    private static Results<PushStreamHttpResult, ProblemHttpResult> ListKeys(string? prefix, [AsParameters] StoreServices store, CancellationToken cancellationToken) =>
+        KeyRules.CheckPrefix(prefix, store.Limits) is { } bad
             ? Problems.BadRequest(bad)
-            : JsonResponses.StreamKeys(storage.ScanAsync(prefix ?? string.Empty, cancellationToken));
+            : JsonResponses.StreamKeys(store.Storage.ScanAsync(prefix ?? string.Empty, cancellationToken));
 
-    private static async Task<IResult> GetAsync(string key, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> GetAsync(string key, [AsParameters] StoreServices store, CancellationToken cancellationToken)
     {
-        if (KeyRules.Check(key, options.Value) is { } bad)
+        if (KeyRules.Check(key, store.Limits) is { } bad)
         {
             return Problems.BadRequest(bad);
         }
-        var entry = await storage.GetAsync(key, cancellationToken);
+        var entry = await store.Storage.GetAsync(key, cancellationToken);
         return JsonResponses.KeyAndValue(key, entry?.Value);
     }
 
-    private static async Task<IResult> DeleteAsync(string key, IKeyValueStorage storage, IOptions<StorageOptions> options, CancellationToken cancellationToken)
+    private static async Task<Results<FileContentHttpResult, ProblemHttpResult>> DeleteAsync(string key, [AsParameters] StoreServices store, CancellationToken cancellationToken)
     {
-        if (KeyRules.Check(key, options.Value) is { } bad)
+        if (KeyRules.Check(key, store.Limits) is { } bad)
         {
             return Problems.BadRequest(bad);
         }
-        var result = await storage.DeleteAsync(key, WriteCondition.None, cancellationToken);
+        var result = await store.Storage.DeleteAsync(key, WriteCondition.None, cancellationToken);
         return JsonResponses.KeyAndValue(key, result.Previous?.Value);
     }
 

@@ -21,8 +21,7 @@ public sealed partial class StoreExceptionHandler(IProblemDetailsService problem
             StorageUnavailableException { DiskFull: true } e =>
                 (StatusCodes.Status507InsufficientStorage, "Insufficient storage", e.Message),
             StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
-            StackExchange.Redis.RedisException or TimeoutException =>
-                (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The Redis-protocol server did not answer; the operation may not have been applied."),
+            TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The storage did not answer in time; the operation may not have been applied."),
             InvalidCursorException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Invalid request", e.Message),
             InvalidDataException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),

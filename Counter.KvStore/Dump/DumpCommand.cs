@@ -1,5 +1,6 @@
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Counter.ServiceDefaults;
 
 namespace Counter.KvStore.Dump;
 
@@ -11,7 +12,7 @@ namespace Counter.KvStore.Dump;
 /// </summary>
 public static class DumpCommand
 {
-    public const string DefaultPrefix = "session:";
+    public const string DefaultPrefix = StoreKeyPrefixes.Sessions;
 
     public static async Task<int> RunAsync(string[] args)
     {

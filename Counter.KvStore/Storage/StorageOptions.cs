@@ -8,12 +8,12 @@ public sealed class StorageOptions
     public const string SectionName = "Storage";
 
     /// <summary>
-    /// <see cref="StorageBackend.Sqlite"/> (default): the embedded engine, data in <see cref="DataPath"/>;
+    /// <see cref="StorageBackend.Embedded"/> (default): the embedded SQLite engine, data in <see cref="DataPath"/>;
     /// one store process. <see cref="StorageBackend.Redis"/>: data in a Redis-protocol server (Redis,
     /// Valkey, Garnet) named by the "redis" connection string; the store process keeps no state and
     /// can run as several replicas.
     /// </summary>
-    public StorageBackend Backend { get; set; } = StorageBackend.Sqlite;
+    public StorageBackend Backend { get; set; } = StorageBackend.Embedded;
 
     /// <summary>Folder that holds the SQLite database (created if missing). Relative paths are under the content root.</summary>
     [Required]
@@ -51,9 +51,13 @@ public sealed class StorageOptions
     public int ScanPageSize { get; set; } = 1000;
 }
 
+/// <summary>Where the data lives; the same words as the AppHost's Counter:StoreBackend.</summary>
 public enum StorageBackend
 {
-    Sqlite,
+    /// <summary>SQLite inside the store process.</summary>
+    Embedded,
+
+    /// <summary>A Redis-protocol server (Redis, Valkey, Garnet).</summary>
     Redis,
 }
 

@@ -32,10 +32,10 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
         RunAsync("touch", () => inner.TouchAsync(key, timeToLive, cancellationToken), v => v is null ? StoreTelemetry.Outcomes.Miss : StoreTelemetry.Outcomes.Hit);
 
     public Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken) =>
-        RunAsync("delete_prefix", () => inner.DeletePrefixAsync(prefix, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
+        RunAsync("delete_prefix", () => inner.DeletePrefixAsync(prefix, cancellationToken), _ => StoreTelemetry.Outcomes.Completed);
 
     public Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken) =>
-        RunAsync("list", () => inner.ListAsync(prefix, cursor, limit, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
+        RunAsync("list", () => inner.ListAsync(prefix, cursor, limit, cancellationToken), _ => StoreTelemetry.Outcomes.Completed);
 
     public async IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -47,11 +47,11 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
             yield return entry;
         }
         activity?.SetTag("kvstore.entries", count);
-        telemetry.Record(activity, "scan", StoreTelemetry.Outcomes.Hit);
+        telemetry.Record(activity, "scan", StoreTelemetry.Outcomes.Completed);
     }
 
     public Task<int> SweepExpiredAsync(int limit, CancellationToken cancellationToken) =>
-        RunAsync("sweep", () => inner.SweepExpiredAsync(limit, cancellationToken), _ => StoreTelemetry.Outcomes.Hit);
+        RunAsync("sweep", () => inner.SweepExpiredAsync(limit, cancellationToken), _ => StoreTelemetry.Outcomes.Completed);
 
     /// <summary>One "kv put_each" span for the batch, one metric count per operation in it.</summary>
     private async Task<IReadOnlyList<T>> RunEachAsync<T>(string operation, int count, Func<Task<IReadOnlyList<T>>> run, Func<T, string> outcome)

@@ -27,6 +27,9 @@ public sealed class StoreTelemetry
         public const string Written = "written";
         public const string Conflict = "conflict";
         public const string Error = "error";
+
+        /// <summary>An operation over many keys (list, scan, sweep, delete by prefix) that ran to its end.</summary>
+        public const string Completed = "completed";
     }
 
     private readonly Counter<long> _operations;

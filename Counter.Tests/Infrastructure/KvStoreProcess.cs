@@ -34,7 +34,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["KvStore__ApiKey"] = CounterAppFixture.ApiKey;
+        start.Environment["Access__ApiKey"] = CounterAppFixture.ApiKey;
         start.Environment["Storage__DataPath"] = dataPath;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the store.");
         process.OutputDataReceived += (_, _) => { };

@@ -39,7 +39,7 @@ public static partial class DataProtectionSetup
             {
                 provider.CreateProtector("Counter.Web.WarmUp").Protect([1]);
             }
-            catch (Exception ex) when (ex is Sessions.SessionStoreUnavailableException or InvalidOperationException)
+            catch (Exception ex) when (ex is KvStoreUnavailableException or InvalidOperationException)
             {
                 // Not fatal: the key ring loads on first use once the store answers.
                 LogWarmUpFailed(logger, ex);

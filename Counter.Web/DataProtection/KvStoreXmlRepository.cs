@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Counter.ServiceDefaults;
 using Counter.Web.KvClient;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 
@@ -14,20 +15,18 @@ namespace Counter.Web.DataProtection;
 /// </summary>
 public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IXmlRepository
 {
-    public const string KeyPrefix = "dataprotection:";
-
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         var store = services.GetRequiredService<KvStoreClient>();
         LogLoading(services.GetRequiredService<ILogger<KvStoreXmlRepository>>());
-        var entries = store.ListEntriesAsync(KeyPrefix, CancellationToken.None).GetAwaiter().GetResult();
+        var entries = store.ListEntriesAsync(StoreKeyPrefixes.KeyRing, CancellationToken.None).GetAwaiter().GetResult();
         return [.. entries.Select(e => XElement.Parse(e.Value.GetString()!))];
     }
 
     public void StoreElement(XElement element, string friendlyName)
     {
         var store = services.GetRequiredService<KvStoreClient>();
-        var key = KeyPrefix + SafeName(friendlyName);
+        var key = StoreKeyPrefixes.KeyRing + SafeName(friendlyName);
         var value = JsonSerializer.SerializeToUtf8Bytes(element.ToString(SaveOptions.DisableFormatting));
         store.PutIfAsync(key, value, ifMatch: null, timeToLive: null, CancellationToken.None).GetAwaiter().GetResult();
     }

@@ -1,210 +1,36 @@
-using System.Buffers;
-using System.Globalization;
-using System.Net;
-using System.Net.Http.Headers;
-using System.Text.Json;
-using Counter.Web.Sessions;
-using Polly.CircuitBreaker;
-using Polly.Timeout;
-
 namespace Counter.Web.KvClient;
 
-/// <summary>A value read from the store with its version (the ETag used for compare-and-set).</summary>
-public sealed record VersionedValue(byte[] Value, string ETag);
-
-/// <summary>A compare-and-set write: at <see cref="IfMatch"/>, or create-only when it is null.</summary>
-public sealed record ConditionalPut(string Key, byte[] Value, string? IfMatch, TimeSpan? TimeToLive);
-
 /// <summary>
-/// The answer to a compare-and-set write: the new ETag when it was written; otherwise the value that
-/// won (<see cref="Current"/>, null when the key is absent), sent back by the store with its 412.
+/// The one door to the KV store for everything in web (the session layer, the Data Protection key
+/// ring). Reads, touches and deletes go straight out over HTTP; writes go through the
+/// <see cref="WriteCoalescer"/>, so concurrent saves share one <c>POST /v1/batch</c> under load.
+/// Every failure to get an answer is a <see cref="KvStoreUnavailableException"/>.
 /// </summary>
-public sealed record PutResult(string? ETag, VersionedValue? Current)
+public sealed class KvStoreClient
 {
-    public bool Written => ETag is not null;
-}
+    private readonly KvStoreHttp _http;
+    private readonly WriteCoalescer _writes;
 
-/// <summary>
-/// Typed HTTP client for the KV store's /v1 API. Its base address is a service-discovery name
-/// (https+http://kvstore), resolved at run time. Every failure to get an answer (refused, timed
-/// out, circuit open, 5xx, 401) becomes <see cref="SessionStoreUnavailableException"/>.
-/// </summary>
-public sealed class KvStoreClient(HttpClient http)
-{
-    public const string JsonMediaType = "application/json";
+    internal KvStoreClient(KvStoreHttp http, WriteCoalescer writes) => (_http, _writes) = (http, writes);
 
-    public async Task<VersionedValue?> GetAsync(string key, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, KeyPath(key)), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return null;
-        }
-        EnsureAnswered(response);
-        var etag = RequireVersion(response.Headers.ETag?.Tag);
-        return new VersionedValue(await response.Content.ReadAsByteArrayAsync(cancellationToken), etag);
-    }
+    /// <summary>The value and its version; null when the key is absent or expired.</summary>
+    public Task<VersionedValue?> GetAsync(string key, CancellationToken cancellationToken) => _http.GetAsync(key, cancellationToken);
 
     /// <summary>
-    /// Writes <paramref name="value"/> only if the key is still at <paramref name="ifMatch"/>
-    /// (or, when null, does not exist yet). When another write came first, the result carries that
-    /// write's value and version (asked for with Prefer: return=representation), so the caller can
-    /// re-apply its change without reading the key again.
+    /// Writes <paramref name="value"/> only if the key is still at <paramref name="ifMatch"/> (or, when
+    /// null, does not exist yet). When another write came first, the result carries that write's
+    /// value and version, so the caller can re-apply its change without reading the key again.
     /// </summary>
-    public async Task<PutResult> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan? timeToLive, CancellationToken cancellationToken)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Put, timeToLive is { } ttl ? $"{KeyPath(key)}?ttl={Seconds(ttl)}" : KeyPath(key))
-        {
-            Content = new ByteArrayContent(value) { Headers = { ContentType = new MediaTypeHeaderValue(JsonMediaType) } },
-        };
-        if (ifMatch is null)
-        {
-            request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
-        }
-        else
-        {
-            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
-        }
-        request.Headers.Add("Prefer", "return=representation");
-        using var response = await SendAsync(request, cancellationToken);
-        if (response.StatusCode == HttpStatusCode.PreconditionFailed)
-        {
-            // The winner's value comes as plain JSON; a problem+json body (a store that ignored
-            // Prefer) says only that it failed, and the caller reads the key again.
-            return response.Headers.ETag?.Tag is { } winner && response.Content.Headers.ContentType?.MediaType == JsonMediaType
-                ? new PutResult(null, new VersionedValue(await response.Content.ReadAsByteArrayAsync(cancellationToken), winner))
-                : new PutResult(null, null);
-        }
-        EnsureAnswered(response);
-        return new PutResult(RequireVersion(response.Headers.ETag?.Tag), null);
-    }
-
-    /// <summary>
-    /// Several compare-and-set writes in one call (<c>POST /v1/batch</c>), each with exactly the
-    /// semantics of <see cref="PutIfAsync"/>; results in the same order. Not retried, like any write.
-    /// </summary>
-    public async Task<IReadOnlyList<PutResult>> PutEachAsync(IReadOnlyList<ConditionalPut> puts, CancellationToken cancellationToken)
-    {
-        var body = new ArrayBufferWriter<byte>();
-        using (var writer = new Utf8JsonWriter(body))
-        {
-            writer.WriteStartObject();
-            writer.WriteStartArray("puts");
-            foreach (var put in puts)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("key", put.Key);
-                writer.WritePropertyName("value");
-                writer.WriteRawValue(put.Value, skipInputValidation: true);
-                if (put.IfMatch is null)
-                {
-                    writer.WriteString("ifNoneMatch", "*");
-                }
-                else
-                {
-                    writer.WriteString("ifMatch", put.IfMatch);
-                }
-                if (put.TimeToLive is { } ttl)
-                {
-                    writer.WriteNumber("ttl", TimeToLiveSeconds(ttl));
-                }
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, "/v1/batch")
-        {
-            Content = new ReadOnlyMemoryContent(body.WrittenMemory) { Headers = { ContentType = new MediaTypeHeaderValue(JsonMediaType) } },
-        }, cancellationToken);
-        EnsureAnswered(response);
-        using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
-        var results = new List<PutResult>(puts.Count);
-        foreach (var result in answer.RootElement.GetProperty("results").EnumerateArray())
-        {
-            var etag = result.TryGetProperty("etag", out var e) ? e.GetString() : null;
-            results.Add(result.GetProperty("status").GetInt32() switch
-            {
-                201 or 204 => new PutResult(RequireVersion(etag), null),
-                _ when etag is not null && result.TryGetProperty("current", out var current) =>
-                    new PutResult(null, new VersionedValue(System.Text.Encoding.UTF8.GetBytes(current.GetRawText()), etag)),
-                _ => new PutResult(null, null),
-            });
-        }
-        if (results.Count != puts.Count)
-        {
-            throw new SessionStoreUnavailableException($"The store answered {results.Count} results for {puts.Count} writes.");
-        }
-        return results;
-    }
+    public Task<PutResult> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
+        _writes.PutIfAsync(new ConditionalPut(key, value, ifMatch, timeToLive), cancellationToken);
 
     /// <summary>Extends the key's expiry without rewriting it. False when the key is gone.</summary>
-    public async Task<bool> TouchAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Post, $"{KeyPath(key)}/touch?ttl={Seconds(timeToLive)}"), cancellationToken);
-        if (response.StatusCode == HttpStatusCode.NotFound)
-        {
-            return false;
-        }
-        EnsureAnswered(response);
-        return true;
-    }
+    public Task<bool> TouchAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken) => _http.TouchAsync(key, timeToLive, cancellationToken);
 
-    public async Task DeleteAsync(string key, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Delete, KeyPath(key)), cancellationToken);
-        if (response.StatusCode != HttpStatusCode.NotFound)
-        {
-            EnsureAnswered(response);
-        }
-    }
+    /// <summary>Deletes the key; an absent key is not an error.</summary>
+    public Task DeleteAsync(string key, CancellationToken cancellationToken) => _http.DeleteAsync(key, cancellationToken);
 
-    /// <summary>Every live entry whose key starts with <paramref name="prefix"/> (streamed NDJSON from /v1/entries).</summary>
-    public async Task<IReadOnlyList<KeyValuePair<string, JsonElement>>> ListEntriesAsync(string prefix, CancellationToken cancellationToken)
-    {
-        using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/entries?prefix=" + Uri.EscapeDataString(prefix)), cancellationToken);
-        EnsureAnswered(response);
-        var entries = new List<KeyValuePair<string, JsonElement>>();
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
-        while (await reader.ReadLineAsync(cancellationToken) is { Length: > 0 } line)
-        {
-            using var entry = JsonDocument.Parse(line);
-            entries.Add(KeyValuePair.Create(entry.RootElement.GetProperty("key").GetString()!, entry.RootElement.GetProperty("value").Clone()));
-        }
-        return entries;
-    }
-
-    private async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-    {
-        using (request)
-        {
-            try
-            {
-                return await http.SendAsync(request, cancellationToken);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
-                                       || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
-            {
-                throw new SessionStoreUnavailableException($"The session store did not answer {request.Method}: {ex.GetType().Name}.", ex);
-            }
-        }
-    }
-
-    private static void EnsureAnswered(HttpResponseMessage response)
-    {
-        if (!response.IsSuccessStatusCode)
-        {
-            throw new SessionStoreUnavailableException($"The session store answered {(int)response.StatusCode}.");
-        }
-    }
-
-    private static string KeyPath(string key) => "/v1/keys/" + Uri.EscapeDataString(key);
-
-    /// <summary>Whole seconds, rounded up, at least 1: the store's ttl unit.</summary>
-    private static long TimeToLiveSeconds(TimeSpan timeToLive) => Math.Max(1, (long)Math.Ceiling(timeToLive.TotalSeconds));
-
-    private static string Seconds(TimeSpan timeToLive) => TimeToLiveSeconds(timeToLive).ToString(CultureInfo.InvariantCulture);
-
-    /// <summary>The version a successful write or read must carry.</summary>
-    private static string RequireVersion(string? etag) => etag ?? throw new SessionStoreUnavailableException("The store answered without a version.");
+    /// <summary>Every live entry whose key starts with <paramref name="prefix"/>.</summary>
+    public Task<IReadOnlyList<KeyValuePair<string, System.Text.Json.JsonElement>>> ListEntriesAsync(string prefix, CancellationToken cancellationToken) =>
+        _http.ListEntriesAsync(prefix, cancellationToken);
 }

@@ -2,10 +2,10 @@ using System.ComponentModel.DataAnnotations;
 
 namespace Counter.Web.KvClient;
 
-/// <summary>How the web app reaches the KV store. Bound from the "KvStore" section.</summary>
+/// <summary>How the web app reaches the KV store. Bound from the "KvClient" section.</summary>
 public sealed class KvStoreClientOptions
 {
-    public const string SectionName = "KvStore";
+    public const string SectionName = "KvClient";
 
     /// <summary>A service-discovery address; the AppHost supplies the endpoint behind "kvstore".</summary>
     [Required]
@@ -17,7 +17,9 @@ public sealed class KvStoreClientOptions
     public string ApiKey { get; set; } = string.Empty;
 
     /// <summary>
-    /// Longest one page load may wait on the store, retries included. Past it the page answers 503.
+    /// Longest one store call may take, retries included (a queued write counts its wait). Past it
+    /// the call fails with <see cref="KvStoreUnavailableException"/> and the page answers 503; a page
+    /// load makes one or two (more only when it loses a compare-and-set race).
     /// </summary>
     public TimeSpan RequestBudget { get; set; } = TimeSpan.FromSeconds(1.5);
 

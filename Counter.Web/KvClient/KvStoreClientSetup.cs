@@ -8,7 +8,7 @@ namespace Counter.Web.KvClient;
 public static class KvStoreClientSetup
 {
     /// <summary>
-    /// Registers <see cref="KvStoreClient"/> with a resilience pipeline tuned so that a retry can
+    /// Registers <see cref="KvStoreClient"/> (one per process) over an HTTP client with a resilience pipeline tuned so that a retry can
     /// never apply a write twice: only GETs are retried. A write whose answer was lost fails the
     /// request (503) instead; the compare-and-set version makes a blind replay impossible anyway.
     ///
@@ -23,10 +23,11 @@ public static class KvStoreClientSetup
         {
             return services;
         }
-        services.AddKvStoreClientTelemetry();
+        services.AddKvClientTelemetry();
         services.AddSingleton<WriteCoalescer>();
+        services.AddSingleton(sp => new KvStoreClient(sp.GetRequiredService<KvStoreHttp>(), sp.GetRequiredService<WriteCoalescer>()));
         services.AddOptions<KvStoreClientOptions>().BindConfiguration(KvStoreClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        services.AddHttpClient<KvStoreClient>((sp, http) =>
+        services.AddHttpClient<KvStoreHttp>((sp, http) =>
             {
                 var options = sp.GetRequiredService<IOptions<KvStoreClientOptions>>().Value;
                 http.BaseAddress = options.BaseAddress;
@@ -37,7 +38,7 @@ public static class KvStoreClientSetup
             {
                 // Keep connections warm between bursts; never follow redirects to somewhere else.
                 PooledConnectionIdleTimeout = TimeSpan.FromMinutes(2),
-                PooledConnectionLifetime = TimeSpan.FromMinutes(5), // A long-lived client (the coalescer) still re-resolves and re-connects.
+                PooledConnectionLifetime = TimeSpan.FromMinutes(5), // The client lives as long as the process: connections still re-resolve and re-connect.
                 AllowAutoRedirect = false,
                 UseCookies = false,
             })

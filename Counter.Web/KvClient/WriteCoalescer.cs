@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using Counter.Web.Sessions;
 using Microsoft.Extensions.Options;
 
 namespace Counter.Web.KvClient;
@@ -15,17 +14,17 @@ namespace Counter.Web.KvClient;
 ///
 /// A queued save never waits longer than <see cref="KvStoreClientOptions.RequestBudget"/>: past it
 /// the page answers 503 like any store failure, and if its batch has not left yet it never will.
-/// Telemetry: the batch's client span hangs under the first save's span and links to the others;
-/// each batched save's span carries <c>kvstore.batch_size</c>.
+/// Telemetry: the "kvstore batch" span hangs under the first caller's span and links to the others;
+/// each batched caller's span carries <c>kvstore.batch_size</c>.
 /// </summary>
-public sealed class WriteCoalescer(KvStoreClient store, IOptions<KvStoreClientOptions> options)
+internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOptions> options)
 {
     private readonly object _gate = new();
     private readonly Queue<Pending> _queue = new();
     private readonly KvStoreClientOptions _options = options.Value;
     private int _inFlight;
 
-    public async Task<PutResult> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    public async Task<PutResult> PutIfAsync(ConditionalPut put, CancellationToken cancellationToken)
     {
         Pending? pending = null;
         lock (_gate)
@@ -36,7 +35,7 @@ public sealed class WriteCoalescer(KvStoreClient store, IOptions<KvStoreClientOp
             }
             else
             {
-                pending = new Pending(new ConditionalPut(key, value, ifMatch, timeToLive), Activity.Current);
+                pending = new Pending(put, Activity.Current);
                 _queue.Enqueue(pending);
             }
         }
@@ -44,7 +43,7 @@ public sealed class WriteCoalescer(KvStoreClient store, IOptions<KvStoreClientOp
         {
             try
             {
-                return await store.PutIfAsync(key, value, ifMatch, timeToLive, cancellationToken);
+                return await store.PutIfAsync(put, cancellationToken);
             }
             finally
             {
@@ -59,7 +58,7 @@ public sealed class WriteCoalescer(KvStoreClient store, IOptions<KvStoreClientOp
         catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
         {
             pending.Abandon();
-            throw new SessionStoreUnavailableException($"The session save waited {_options.RequestBudget.TotalSeconds} s for the store.", ex);
+            throw new KvStoreUnavailableException($"The write waited {_options.RequestBudget.TotalSeconds} s for the store.", ex);
         }
     }
 
@@ -104,7 +103,7 @@ public sealed class WriteCoalescer(KvStoreClient store, IOptions<KvStoreClientOp
         }
         catch (Exception ex)
         {
-            var failure = ex as SessionStoreUnavailableException ?? new SessionStoreUnavailableException($"The batched save failed: {ex.GetType().Name}.", ex);
+            var failure = ex as KvStoreUnavailableException ?? new KvStoreUnavailableException($"The batched write failed: {ex.GetType().Name}.", ex);
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetException(failure);
@@ -120,7 +119,7 @@ public sealed class WriteCoalescer(KvStoreClient store, IOptions<KvStoreClientOp
     {
         var parent = batch[0].Caller?.Context ?? default;
         var links = batch.Skip(1).Where(p => p.Caller is not null).Select(p => new ActivityLink(p.Caller!.Context));
-        var activity = SessionTelemetry.ActivitySource.StartActivity("session save batch", ActivityKind.Internal, parent, links: links);
+        var activity = KvClientTelemetry.ActivitySource.StartActivity("kvstore batch", ActivityKind.Internal, parent, links: links);
         activity?.SetTag("kvstore.batch_size", batch.Count);
         return activity;
     }
@@ -132,7 +131,7 @@ public sealed class WriteCoalescer(KvStoreClient store, IOptions<KvStoreClientOp
 
         public ConditionalPut Put { get; } = put;
 
-        /// <summary>The caller's "session save" span, to tag and link.</summary>
+        /// <summary>The caller's current span (the session layer's "session save"), to tag and link.</summary>
         public Activity? Caller { get; } = caller;
 
         public TaskCompletionSource<PutResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -43,9 +43,15 @@ internal static class PageLayout
 
     public static IResult Html(HttpContext context, string html, int statusCode = StatusCodes.Status200OK)
     {
-        context.Response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
-        context.Response.Headers.XContentTypeOptions = "nosniff";
-        context.Response.Headers.CacheControl = "no-store";
+        ApplyHeaders(context.Response);
         return TypedResults.Content(html, ContentType, statusCode: statusCode);
+    }
+
+    /// <summary>The headers every HTML answer carries, pages and error pages alike: set only here.</summary>
+    public static void ApplyHeaders(HttpResponse response)
+    {
+        response.Headers.ContentSecurityPolicy = ContentSecurityPolicy;
+        response.Headers.XContentTypeOptions = "nosniff";
+        response.Headers.CacheControl = "no-store";
     }
 }

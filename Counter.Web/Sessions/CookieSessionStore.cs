@@ -48,7 +48,7 @@ public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, I
         {
             throw new InvalidOperationException($"The session is {protectedValue.Length} characters as a cookie; browsers keep at most {MaxCookieLength}. Use server-side mode for large sessions.");
         }
-        context.Response.Cookies.Append(_options.CookieName, protectedValue, SessionCookie.Options(context, record.Created + _options.AbsoluteLifetime - now));
+        SessionCookie.Write(context, _options, protectedValue, record.Created + _options.AbsoluteLifetime - now);
     }
 
     public Task DestroyAsync(HttpContext context, CancellationToken cancellationToken)
@@ -59,8 +59,8 @@ public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, I
 
     private SessionRecord? Read(HttpContext context, DateTimeOffset now)
     {
-        var cookie = context.Request.Cookies[_options.CookieName];
-        if (string.IsNullOrEmpty(cookie) || cookie.Length > MaxCookieLength || !Base64Url.IsValid(cookie))
+        var cookie = SessionCookie.Read(context, _options);
+        if (cookie is null || cookie.Length > MaxCookieLength || !Base64Url.IsValid(cookie))
         {
             return null;
         }

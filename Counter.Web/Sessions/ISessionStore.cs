@@ -12,7 +12,7 @@ public interface ISessionStore
     /// applies <paramref name="change"/>, saves the result and returns it. The change may run more
     /// than once, each time on fresh data, so it must have no other side effects.
     /// </summary>
-    /// <exception cref="SessionStoreUnavailableException">The store cannot be reached in time.</exception>
+    /// <exception cref="SessionUnavailableException">The session cannot be loaded or saved now (the page answers 503).</exception>
     Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken);
 
     /// <summary>
@@ -24,6 +24,3 @@ public interface ISessionStore
     /// <summary>Destroys the caller's session and clears its cookie; the next request starts a new one.</summary>
     Task DestroyAsync(HttpContext context, CancellationToken cancellationToken);
 }
-
-/// <summary>The session store did not answer in time, or refused; the page answers 503.</summary>
-public sealed class SessionStoreUnavailableException(string message, Exception? inner = null) : Exception(message, inner);

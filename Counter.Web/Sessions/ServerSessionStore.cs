@@ -10,10 +10,10 @@ namespace Counter.Web.Sessions;
 ///
 /// No lost update: every save is a compare-and-set on the version read (If-Match), or a
 /// create-only write (If-None-Match: *) for a new session. When another request saved first the
-/// store answers 412 and this request reloads, re-applies its change and tries again, after a
-/// short random pause. The guarantee lives in the store, so it holds across any number of web
-/// replicas. A request costs one load and at most one save (or one touch when nothing changed);
-/// only conflicting requests pay more. The load is usually free: this replica's
+/// store answers 412 with the winner's value, and this request re-applies its change to that and
+/// tries again, after a short random pause. The guarantee lives in the store, so it holds across
+/// any number of web replicas. A request costs one load and at most one save (or one touch when
+/// nothing changed); only conflicting requests pay more. The load is usually free: this replica's
 /// <see cref="SessionCache"/> remembers the version it last saved, and the If-Match on the save
 /// validates it, so a returning user's page load is a single store round trip.
 ///
@@ -22,7 +22,6 @@ namespace Counter.Web.Sessions;
 /// </summary>
 public sealed partial class ServerSessionStore(
     KvStoreClient store,
-    WriteCoalescer writes,
     SessionIdentifiers identifiers,
     SessionCache cache,
     SessionTelemetry telemetry,
@@ -34,79 +33,65 @@ public sealed partial class ServerSessionStore(
 
     public async Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken)
     {
-        var identifier = context.Request.Cookies[_options.CookieName];
-        var issued = false;
-        var useCache = true;
-        PutResult? lost = null; // The last refused write's answer: it carries the winning value.
-        if (!SessionIdentifiers.IsWellFormed(identifier))
+        // 1. Which session: the cookie's identifier and its storage key (a new one is issued below
+        //    only when the store holds no live session for it).
+        var session = Resolve(context);
+        // 2. Its value, from the cheapest place that has it (null: read the store).
+        Loaded? loaded = session is null ? Loaded.Absent : await LoadAsync(session, useCache: true, cancellationToken);
+        // 3. Apply the change and compare-and-set it until it lands.
+        for (var conflicts = 0; ;)
         {
-            identifier = null;
-        }
-
-        for (var attempt = 1; ; attempt++)
-        {
+            loaded ??= await LoadAsync(session!, useCache: false, cancellationToken);
             var now = time.GetUtcNow();
-            var key = identifier is null ? null : identifiers.StorageKey(identifier);
-            var loaded = key is null ? Loaded.None : await LoadAsync(key, now, useCache, lost, cancellationToken);
-            var (record, etag) = (loaded.Record, loaded.ETag);
-            if (record is null)
+            if (loaded.Record is null && session is not { IsNew: true })
             {
-                // Never adopt an identifier the store does not know: issue a new one.
-                if (!issued)
-                {
-                    identifier = SessionIdentifiers.NewIdentifier();
-                    key = identifiers.StorageKey(identifier);
-                    issued = true;
-                }
-                record = new SessionRecord(now, now, new SessionData());
-                etag = null;
+                session = Issue(); // Never adopt an identifier the store does not know.
             }
-
-            var data = record.Data.Clone();
+            var current = loaded.Record ?? new SessionRecord(now, now, new SessionData());
+            var data = current.Data.Clone();
             change(data);
-            if (etag is not null && data.SameAs(record.Data))
+
+            if (loaded.Record is not null && data.SameAs(current.Data))
             {
-                // Nothing changed: extend the expiry. A touch does not check the version, so a value
-                // from the cache is confirmed by a read first (one GET, as without the cache).
-                if (loaded.Source == SessionTelemetry.Sources.Cache)
+                if (loaded.From == SessionSource.Cache)
                 {
-                    (useCache, lost) = (false, null);
-                    attempt--;
+                    // A touch does not check the version, so a cached value is confirmed by a read first.
+                    loaded = null;
                     continue;
                 }
-                if (await TouchAsync(key!, record, etag, now, cancellationToken))
+                if (await TouchAsync(session!, current, loaded.ETag!, now, cancellationToken))
                 {
                     return data;
                 }
-                (useCache, lost) = (false, null);
+                loaded = null; // Gone since it was read: read again.
             }
             else
             {
-                var result = await SaveAsync(key!, record with { Seen = now, Data = data }, etag, now, cancellationToken);
+                var result = await SaveAsync(session!, current with { Seen = now, Data = data }, loaded.ETag, now, cancellationToken);
                 if (result.Written)
                 {
-                    if (issued)
+                    if (session!.IsNew)
                     {
-                        context.Response.Cookies.Append(_options.CookieName, identifier!, SessionCookie.Options(context, _options.AbsoluteLifetime));
+                        SessionCookie.Write(context, _options, session.Identifier, _options.AbsoluteLifetime);
                     }
                     return data;
                 }
-                (useCache, lost) = (false, result);
-                if (loaded.Source == SessionTelemetry.Sources.Cache)
+                var wasCached = loaded.From == SessionSource.Cache;
+                loaded = Winner(session!, result, now);
+                if (wasCached)
                 {
                     // The cached version was stale (another replica, an expiry or a reset got there
                     // first): not a race with a live competitor, so retry at once with the winner's value.
-                    attempt--;
                     continue;
                 }
             }
 
-            if (attempt >= _options.MaxConflictRetries)
+            if (++conflicts >= _options.MaxConflictRetries)
             {
-                LogGaveUp(logger, attempt, SessionIdentifiers.Tag(key!));
-                throw new SessionStoreUnavailableException($"The session changed under {attempt} attempts in a row; try again.");
+                LogGaveUp(logger, conflicts, session!.Tag);
+                throw new SessionUnavailableException($"The session changed under {conflicts} attempts in a row; try again.");
             }
-            await Task.Delay(ConflictBackoff(attempt), time, cancellationToken);
+            await Task.Delay(ConflictBackoff(conflicts), time, cancellationToken);
         }
     }
 
@@ -120,130 +105,156 @@ public sealed partial class ServerSessionStore(
 
     public async Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var identifier = context.Request.Cookies[_options.CookieName];
-        if (!SessionIdentifiers.IsWellFormed(identifier))
+        if (Resolve(context) is not { } session)
         {
             return new SessionData();
         }
-        var key = identifiers.StorageKey(identifier!);
-        var now = time.GetUtcNow();
-        var loaded = await LoadAsync(key, now, useCache: false, lost: null, cancellationToken);
+        var loaded = await LoadAsync(session, useCache: false, cancellationToken);
         if (loaded.Record is null)
         {
             return new SessionData();
         }
-        await TouchAsync(key, loaded.Record, loaded.ETag!, now, cancellationToken);
+        await TouchAsync(session, loaded.Record, loaded.ETag!, time.GetUtcNow(), cancellationToken);
         return loaded.Record.Data;
     }
 
     public async Task DestroyAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        var identifier = context.Request.Cookies[_options.CookieName];
-        if (SessionIdentifiers.IsWellFormed(identifier))
+        if (Resolve(context) is { } session)
         {
-            var key = identifiers.StorageKey(identifier!);
-            cache.Remove(key);
-            await store.DeleteAsync(key, cancellationToken);
+            cache.Remove(session.StorageKey);
+            try
+            {
+                await store.DeleteAsync(session.StorageKey, cancellationToken);
+            }
+            catch (KvStoreUnavailableException ex)
+            {
+                throw Unavailable(ex);
+            }
         }
         SessionCookie.Delete(context, _options);
     }
 
-    /// <summary>
-    /// The session's record and version, from the cheapest place that has it: the value a refused
-    /// write sent back (<paramref name="lost"/>), this replica's cache (when allowed; the save's
-    /// If-Match validates it), or else a GET to the store. Record is null when there is no live session.
-    /// </summary>
-    private async Task<Loaded> LoadAsync(string key, DateTimeOffset now, bool useCache, PutResult? lost, CancellationToken cancellationToken)
+    /// <summary>The session the request's cookie names, if the cookie could be one of our identifiers.</summary>
+    private SessionKey? Resolve(HttpContext context) =>
+        SessionCookie.Read(context, _options) is { } identifier && SessionIdentifiers.IsWellFormed(identifier)
+            ? new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: false)
+            : null;
+
+    private SessionKey Issue()
     {
-        using var activity = SessionTelemetry.StartLoad(SessionIdentifiers.Tag(key));
+        var identifier = SessionIdentifiers.NewIdentifier();
+        return new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: true);
+    }
+
+    /// <summary>
+    /// The session's record and version: from this replica's cache when allowed (the save's If-Match
+    /// validates it), else a GET to the store. Record is null when there is no live session.
+    /// </summary>
+    private async Task<Loaded> LoadAsync(SessionKey session, bool useCache, CancellationToken cancellationToken)
+    {
+        using var activity = SessionTelemetry.StartLoad(session.Tag);
         var started = Stopwatch.GetTimestamp();
-        if (lost is not null)
+        if (useCache && cache.TryGet(session.StorageKey, out var cached, out var cachedETag) && cached.IsWithinLifetime(time.GetUtcNow(), _options))
         {
-            return Finish(lost.Current, SessionTelemetry.Sources.Conflict);
-        }
-        if (useCache && cache.TryGet(key, out var cached, out var cachedETag) && cached.IsWithinLifetime(now, _options))
-        {
-            telemetry.Loaded(activity, SessionTelemetry.Outcomes.Hit, SessionTelemetry.Sources.Cache, 0, Stopwatch.GetElapsedTime(started));
-            return new Loaded(cached, cachedETag, SessionTelemetry.Sources.Cache);
+            telemetry.Loaded(activity, SessionTelemetry.Outcomes.Hit, SessionSource.Cache, 0, Stopwatch.GetElapsedTime(started));
+            return new Loaded(cached, cachedETag, SessionSource.Cache);
         }
         try
         {
-            return Finish(await store.GetAsync(key, cancellationToken), SessionTelemetry.Sources.Store);
+            var stored = await store.GetAsync(session.StorageKey, cancellationToken);
+            return Finish(activity, stored, SessionSource.Store, time.GetUtcNow(), started);
         }
-        catch (SessionStoreUnavailableException ex)
+        catch (KvStoreUnavailableException ex)
         {
             telemetry.Failed(activity, ex);
-            throw;
+            throw Unavailable(ex);
         }
+    }
 
-        Loaded Finish(VersionedValue? stored, string source)
+    /// <summary>The value a refused write sent back: the write that won, at no extra store call.</summary>
+    private Loaded Winner(SessionKey session, PutResult refused, DateTimeOffset now)
+    {
+        using var activity = SessionTelemetry.StartLoad(session.Tag);
+        return Finish(activity, refused.Current, SessionSource.Conflict, now, Stopwatch.GetTimestamp());
+    }
+
+    private Loaded Finish(Activity? activity, VersionedValue? stored, SessionSource from, DateTimeOffset now, long started)
+    {
+        var record = stored is null ? null : SessionRecord.TryParse(stored.Value);
+        // The store's TTL enforces idle expiry; the absolute lifetime is checked here too.
+        if (record is not null && !record.IsWithinLifetime(now, _options))
         {
-            var record = stored is null ? null : SessionRecord.TryParse(stored.Value);
-            // The store's TTL enforces idle expiry; the absolute lifetime is checked here too.
-            if (record is not null && !record.IsWithinLifetime(now, _options))
-            {
-                record = null;
-            }
-            telemetry.Loaded(activity, record is null ? SessionTelemetry.Outcomes.Miss : SessionTelemetry.Outcomes.Hit, source,
-                stored?.Value.Length ?? 0, Stopwatch.GetElapsedTime(started));
-            return record is null ? Loaded.None with { Source = source } : new Loaded(record, stored!.ETag, source);
+            record = null;
         }
+        telemetry.Loaded(activity, record is null ? SessionTelemetry.Outcomes.Miss : SessionTelemetry.Outcomes.Hit, from,
+            stored?.Value.Length ?? 0, Stopwatch.GetElapsedTime(started));
+        return record is null ? Loaded.Absent with { From = from } : new Loaded(record, stored!.ETag, from);
     }
 
-    private readonly record struct Loaded(SessionRecord? Record, string? ETag, string Source)
+    private async Task<PutResult> SaveAsync(SessionKey session, SessionRecord record, string? etag, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        public static Loaded None => new(null, null, SessionTelemetry.Sources.Store);
-    }
-
-    private async Task<PutResult> SaveAsync(string key, SessionRecord record, string? etag, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var activity = SessionTelemetry.StartSave(SessionIdentifiers.Tag(key));
+        using var activity = SessionTelemetry.StartSave(session.Tag);
         var started = Stopwatch.GetTimestamp();
         var bytes = record.Serialize();
         try
         {
-            var result = await writes.PutIfAsync(key, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
+            var result = await store.PutIfAsync(session.StorageKey, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
             if (result.Written)
             {
-                cache.Set(key, record, result.ETag!);
+                cache.Set(session.StorageKey, record, result.ETag!);
             }
             else
             {
-                cache.Remove(key);
+                cache.Remove(session.StorageKey);
             }
             telemetry.Saved(activity, result.Written ? SessionTelemetry.Outcomes.Saved : SessionTelemetry.Outcomes.Conflict, bytes.Length, Stopwatch.GetElapsedTime(started));
             return result;
         }
-        catch (SessionStoreUnavailableException ex)
+        catch (KvStoreUnavailableException ex)
         {
             telemetry.Failed(activity, ex);
-            throw;
+            throw Unavailable(ex);
         }
     }
 
-    private async Task<bool> TouchAsync(string key, SessionRecord record, string etag, DateTimeOffset now, CancellationToken cancellationToken)
+    private async Task<bool> TouchAsync(SessionKey session, SessionRecord record, string etag, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        using var activity = SessionTelemetry.StartSave(SessionIdentifiers.Tag(key));
+        using var activity = SessionTelemetry.StartSave(session.Tag);
         var started = Stopwatch.GetTimestamp();
         try
         {
-            var touched = await store.TouchAsync(key, record.TimeToLive(now, _options), cancellationToken);
+            var touched = await store.TouchAsync(session.StorageKey, record.TimeToLive(now, _options), cancellationToken);
             if (touched)
             {
-                cache.Set(key, record, etag); // A touch keeps the version: the record is still current.
+                cache.Set(session.StorageKey, record, etag); // A touch keeps the version: the record is still current.
             }
             else
             {
-                cache.Remove(key);
+                cache.Remove(session.StorageKey);
             }
             telemetry.Saved(activity, touched ? SessionTelemetry.Outcomes.Touched : SessionTelemetry.Outcomes.Conflict, 0, Stopwatch.GetElapsedTime(started));
             return touched;
         }
-        catch (SessionStoreUnavailableException ex)
+        catch (KvStoreUnavailableException ex)
         {
             telemetry.Failed(activity, ex);
-            throw;
+            throw Unavailable(ex);
         }
+    }
+
+    private static SessionUnavailableException Unavailable(KvStoreUnavailableException ex) => new(ex.Message, ex);
+
+    /// <summary>The session a request works on; <see cref="IsNew"/> when this request issued it (its cookie is set on save).</summary>
+    private sealed record SessionKey(string Identifier, string StorageKey, bool IsNew)
+    {
+        public string Tag => SessionIdentifiers.Tag(StorageKey);
+    }
+
+    /// <summary>A loaded session (Record null when there is none), its version, and where it came from.</summary>
+    private sealed record Loaded(SessionRecord? Record, string? ETag, SessionSource From)
+    {
+        public static Loaded Absent { get; } = new(null, null, SessionSource.Store);
     }
 
     [LoggerMessage(100, LogLevel.Warning, "Gave up saving session {SessionTag} after {Attempts} conflicting attempts")]

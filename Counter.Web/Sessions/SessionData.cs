@@ -19,8 +19,6 @@ public sealed class SessionData
 
     public void SetInt32(string name, int value) => _values[name] = value;
 
-    public bool IsEmpty => _values.Count == 0;
-
     internal JsonObject Values => _values;
 
     internal SessionData Clone() => new((JsonObject)_values.DeepClone());

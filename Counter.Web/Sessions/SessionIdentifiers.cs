@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
+using Counter.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Counter.Web.Sessions;
@@ -13,8 +14,7 @@ namespace Counter.Web.Sessions;
 /// </summary>
 public sealed class SessionIdentifiers
 {
-    public const string KeyPrefix = "session:";
-    private const int IdentifierBytes = 32;
+        private const int IdentifierBytes = 32;
     private static readonly int IdentifierLength = Base64Url.GetEncodedLength(IdentifierBytes);
 
     private readonly byte[] _secret;
@@ -34,9 +34,9 @@ public sealed class SessionIdentifiers
     {
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes(identifier), hash);
-        return KeyPrefix + Base64Url.EncodeToString(hash);
+        return StoreKeyPrefixes.Sessions + Base64Url.EncodeToString(hash);
     }
 
     /// <summary>A short, non-reversible tag for telemetry: lets a reader follow one session without learning its key.</summary>
-    public static string Tag(string storageKey) => storageKey.Substring(KeyPrefix.Length, 8);
+    public static string Tag(string storageKey) => storageKey.Substring(StoreKeyPrefixes.Sessions.Length, 8);
 }

@@ -18,19 +18,36 @@ public static class SessionSetup
                 "Session:IdleTimeout must be positive and no longer than Session:AbsoluteLifetime.")
             .ValidateOnStart();
         builder.Services.AddSingleton<SessionTelemetry>();
+        builder.Services.AddOpenTelemetry()
+            .WithTracing(tracing => tracing.AddSource(SessionTelemetry.SourceName))
+            .WithMetrics(metrics => metrics.AddMeter(SessionTelemetry.SourceName));
 
-        var mode = builder.Configuration.GetValue(SessionOptions.SectionName + ":Mode", SessionMode.ServerSide);
+        var mode = Mode(builder.Configuration);
         if (mode == SessionMode.ServerSide)
         {
             builder.Services.AddKvStoreClient();
             builder.Services.AddSingleton<SessionIdentifiers>();
             builder.Services.AddSingleton<SessionCache>();
-            builder.Services.AddScoped<ISessionStore, ServerSessionStore>();
+            builder.Services.AddSingleton<ISessionStore, ServerSessionStore>();
         }
         else
         {
             builder.Services.AddSingleton<ISessionStore, CookieSessionStore>();
         }
         return builder;
+    }
+
+    /// <summary>Session:Mode, or a start-up error that names the allowed values (never silently the default).</summary>
+    private static SessionMode Mode(ConfigurationManager configuration)
+    {
+        const string Setting = SessionOptions.SectionName + ":Mode";
+        var value = configuration[Setting];
+        if (string.IsNullOrEmpty(value))
+        {
+            return new SessionOptions().Mode;
+        }
+        return Enum.TryParse<SessionMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
+            ? mode
+            : throw new InvalidOperationException($"{Setting} is '{value}'; it must be one of: {string.Join(", ", Enum.GetNames<SessionMode>())}.");
     }
 }

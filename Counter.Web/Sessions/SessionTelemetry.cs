@@ -9,8 +9,8 @@ namespace Counter.Web.Sessions;
 /// </summary>
 public sealed class SessionTelemetry
 {
-    public const string SourceName = "Counter.Web";
-    public static readonly ActivitySource ActivitySource = new(SourceName);
+    public const string SourceName = "Counter.Web.Sessions";
+    private static readonly ActivitySource ActivitySource = new(SourceName);
 
     public static class Instruments
     {
@@ -30,19 +30,6 @@ public sealed class SessionTelemetry
         public const string Touched = "touched";
         public const string Conflict = "conflict";
         public const string Error = "error";
-    }
-
-    /// <summary>Where a load's value came from (span attribute and metric tag "session.source").</summary>
-    public static class Sources
-    {
-        /// <summary>A GET to the store.</summary>
-        public const string Store = "store";
-
-        /// <summary>This replica's <see cref="SessionCache"/>: no store call; the save's If-Match checks it.</summary>
-        public const string Cache = "cache";
-
-        /// <summary>The value the store sent back with a 412 (the write that won): no extra call.</summary>
-        public const string Conflict = "conflict";
     }
 
     private readonly Counter<long> _loads;
@@ -67,13 +54,14 @@ public sealed class SessionTelemetry
 
     public static Activity? StartSave(string tag) => Start("session save", tag);
 
-    public void Loaded(Activity? activity, string outcome, string source, int bytes, TimeSpan elapsed)
+    public void Loaded(Activity? activity, string outcome, SessionSource from, int bytes, TimeSpan elapsed)
     {
+        var source = Label(from);
         Finish(activity, outcome, bytes);
         activity?.SetTag("session.source", source);
         var tags = new TagList { { "outcome", outcome }, { "source", source } };
         _loads.Add(1, tags);
-        if (source == Sources.Store)
+        if (from == SessionSource.Store)
         {
             _loadDuration.Record(elapsed.TotalSeconds, Outcome(outcome));
         }
@@ -111,4 +99,25 @@ public sealed class SessionTelemetry
     }
 
     private static KeyValuePair<string, object?> Outcome(string outcome) => new("outcome", outcome);
+
+    /// <summary>The span attribute and metric tag "session.source".</summary>
+    private static string Label(SessionSource from) => from switch
+    {
+        SessionSource.Cache => "cache",
+        SessionSource.Conflict => "conflict",
+        _ => "store",
+    };
+}
+
+/// <summary>Where a loaded session value came from.</summary>
+public enum SessionSource
+{
+    /// <summary>A GET to the store.</summary>
+    Store,
+
+    /// <summary>This replica's <see cref="SessionCache"/>: no store call; the save's If-Match checks it.</summary>
+    Cache,
+
+    /// <summary>The value the store sent back with a 412 (the write that won): no extra call.</summary>
+    Conflict,
 }

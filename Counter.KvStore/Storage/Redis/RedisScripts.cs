@@ -1,4 +1,4 @@
-namespace Counter.KvStore.Storage;
+namespace Counter.KvStore.Storage.Redis;
 
 /// <summary>
 /// The Lua scripts that make each operation atomic on the Redis-protocol server. Each touches one

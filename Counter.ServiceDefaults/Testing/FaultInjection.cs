@@ -1,22 +1,28 @@
-namespace Counter.KvStore.Api;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+
+namespace Counter.ServiceDefaults.Testing;
 
 /// <summary>
 /// Latency injection for the reliability tests, and only for them: with
-/// <c>Testing:FaultInjection=true</c>, <c>POST /_testing/faults?delayMs=N</c> makes every store call
+/// <c>Testing:FaultInjection=true</c>, <c>POST /_testing/faults?delayMs=N</c> makes every request
 /// (not the health probes) wait N ms before it is served, so a test can prove that the web app gives
-/// up at its time bound, does not pile up threads or connections, and recovers when the store does.
-/// 0 turns the delay off. A caller that gives up ends its wait at once (the request is aborted).
+/// up on a slow store at its time bound, does not pile up threads or connections, and recovers when
+/// the store does. 0 turns the delay off. A caller that gives up ends its wait at once (the request
+/// is aborted). The AppHost turns it on for the store only.
 /// </summary>
-public static class StoreFaults
+internal static class FaultInjection
 {
     public const string SettingName = "Testing:FaultInjection";
     public const string EndpointPath = "/_testing/faults";
 
-    public static WebApplication UseStoreFaults(this WebApplication app)
+    public static void Use(WebApplication app)
     {
         if (!app.Configuration.GetValue<bool>(SettingName))
         {
-            return app;
+            return;
         }
         var delayMs = 0;
         app.MapPost(EndpointPath, ([Microsoft.AspNetCore.Mvc.FromQuery(Name = "delayMs")] int requestedDelayMs) =>
@@ -40,11 +46,10 @@ public static class StoreFaults
             }
             await next(context);
         });
-        return app;
     }
 
     private static bool IsExempt(PathString path) =>
         path.StartsWithSegments(EndpointPath)
-        || path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.HealthEndpointPath)
-        || path.StartsWithSegments(Microsoft.Extensions.Hosting.Extensions.AlivenessEndpointPath);
+        || path.StartsWithSegments(Extensions.HealthEndpointPath)
+        || path.StartsWithSegments(Extensions.AlivenessEndpointPath);
 }

@@ -4,16 +4,23 @@ using OpenTelemetry.Instrumentation.Http;
 namespace Counter.Web.KvClient;
 
 /// <summary>
-/// Names the HTTP client spans of store calls for the dashboard's waterfall
-/// ("GET kvstore /v1/keys/{key}") and records the URL with the key replaced by its template, so
-/// storage keys never reach the telemetry backend.
+/// The KV client's telemetry: its own span source (the "kvstore batch" span of a coalesced write),
+/// and the HTTP client spans of store calls named for the dashboard's waterfall
+/// ("GET kvstore /v1/keys/{key}") with the URL recorded by its template, so storage keys never
+/// reach the telemetry backend.
 /// </summary>
-public static class KvStoreClientTelemetry
+public static class KvClientTelemetry
 {
+    public const string SourceName = "Counter.Web.KvClient";
+    internal static readonly ActivitySource ActivitySource = new(SourceName);
+
     private const string KeysPath = "/v1/keys/";
 
-    public static IServiceCollection AddKvStoreClientTelemetry(this IServiceCollection services) =>
-        services.Configure<HttpClientTraceInstrumentationOptions>(options => options.EnrichWithHttpRequestMessage = Enrich);
+    public static IServiceCollection AddKvClientTelemetry(this IServiceCollection services)
+    {
+        services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(SourceName));
+        return services.Configure<HttpClientTraceInstrumentationOptions>(options => options.EnrichWithHttpRequestMessage = Enrich);
+    }
 
     private static void Enrich(Activity activity, HttpRequestMessage request)
     {

@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 
-namespace Microsoft.Extensions.Hosting;
+namespace Counter.ServiceDefaults.Testing;
 
 /// <summary>
 /// Every service reads time from <see cref="TimeProvider"/>. Integration tests, and only they,
@@ -14,26 +14,21 @@ namespace Microsoft.Extensions.Hosting;
 /// tested without waiting. Setting (not adding) an offset is idempotent, so a test can repeat the
 /// call until every replica behind a load balancer has answered; each answers with its process id.
 /// </summary>
-public static class TestClockExtensions
+internal static class TestClock
 {
     public const string SettingName = "Testing:ClockControl";
     public const string EndpointPath = "/_testing/clock";
 
-    public static TBuilder AddTestClock<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
+    public static void Add(IHostApplicationBuilder builder)
     {
         if (builder.Configuration.GetValue<bool>(SettingName))
         {
             builder.Services.AddSingleton<AdjustableClock>();
             builder.Services.AddSingleton<TimeProvider>(sp => sp.GetRequiredService<AdjustableClock>());
         }
-        else
-        {
-            builder.Services.TryAddSingleton(TimeProvider.System);
-        }
-        return builder;
     }
 
-    public static WebApplication MapTestClock(this WebApplication app)
+    public static void Map(WebApplication app)
     {
         if (app.Configuration.GetValue<bool>(SettingName))
         {
@@ -43,11 +38,10 @@ public static class TestClockExtensions
                 return Results.Ok(new { now = clock.GetUtcNow(), processId = Environment.ProcessId });
             }).ExcludeFromDescription();
         }
-        return app;
     }
 
     /// <summary>System time plus an offset.</summary>
-    public sealed class AdjustableClock : TimeProvider
+    internal sealed class AdjustableClock : TimeProvider
     {
         private long _offsetTicks;
 

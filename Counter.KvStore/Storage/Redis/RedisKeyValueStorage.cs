@@ -3,7 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using StackExchange.Redis;
 
-namespace Counter.KvStore.Storage;
+namespace Counter.KvStore.Storage.Redis;
 
 /// <summary>
 /// The scale-out engine: data in a Redis-protocol server (Redis, Valkey, Microsoft Garnet) through
@@ -56,13 +56,19 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
         }
     }
 
-    public async Task<StoredEntry?> GetAsync(string key, CancellationToken cancellationToken)
+    public Task<StoredEntry?> GetAsync(string key, CancellationToken cancellationToken) =>
+        Guarded(() => GetCoreAsync(key, cancellationToken));
+
+    private async Task<StoredEntry?> GetCoreAsync(string key, CancellationToken cancellationToken)
     {
         var fields = await Db.HashGetAsync(Namespace + key, ["val", "ver", "exp"]);
         return ToEntry(key, fields, NowMs());
     }
 
-    public async Task<WriteResult> PutAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    public Task<WriteResult> PutAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
+        Guarded(() => PutCoreAsync(key, value, condition, timeToLive, cancellationToken));
+
+    private async Task<WriteResult> PutCoreAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
         var now = NowMs();
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.Put, [Namespace + key],
@@ -88,7 +94,14 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
     public async Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken) =>
         await Task.WhenAll(puts.Select(p => PutAsync(p.Key, p.Value, p.Condition, p.TimeToLive, cancellationToken)));
 
-    public async Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken)
+    public Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken) =>
+        Guarded(async () =>
+        {
+            await PutManyCoreAsync(entries, cancellationToken);
+            return true;
+        });
+
+    private async Task PutManyCoreAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken)
     {
         // One MULTI/EXEC: all or nothing on one server (on a cluster, keys must share a slot).
         var transaction = Db.CreateTransaction();
@@ -106,7 +119,10 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
         await Task.WhenAll(pending);
     }
 
-    public async Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken)
+    public Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken) =>
+        Guarded(() => DeleteCoreAsync(key, condition, cancellationToken));
+
+    private async Task<DeleteResult> DeleteCoreAsync(string key, WriteCondition condition, CancellationToken cancellationToken)
     {
         var result = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.Delete, [Namespace + key],
             [NowMs(), condition.IfMatch?.ToString(CultureInfo.InvariantCulture) ?? ""]))!;
@@ -118,14 +134,20 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
         };
     }
 
-    public async Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken)
+    public Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
+        Guarded(() => TouchCoreAsync(key, timeToLive, cancellationToken));
+
+    private async Task<long?> TouchCoreAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
         var now = NowMs();
         var result = await Db.ScriptEvaluateAsync(RedisScripts.Touch, [Namespace + key], [now, Expiry(now, timeToLive)]);
         return result.IsNull ? null : long.Parse((string)result!, CultureInfo.InvariantCulture);
     }
 
-    public async Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
+    public Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken) =>
+        Guarded(() => DeletePrefixCoreAsync(prefix, cancellationToken));
+
+    private async Task<long> DeletePrefixCoreAsync(string prefix, CancellationToken cancellationToken)
     {
         long deleted = 0;
         var cursor = 0L;
@@ -142,7 +164,10 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
     }
 
     /// <summary>Cursor format: "&lt;SCAN cursor&gt;:&lt;keys of that SCAN batch already returned&gt;".</summary>
-    public async Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken)
+    public Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken) =>
+        Guarded(() => ListCoreAsync(prefix, cursor, limit, cancellationToken));
+
+    private async Task<KeyPage> ListCoreAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken)
     {
         var (position, skip) = ParseCursor(cursor);
         var now = NowMs();
@@ -181,18 +206,47 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
         var cursor = 0L;
         do
         {
-            (cursor, var keys) = await ScanAsync(prefix, cursor, ScanBatch);
-            var reads = keys.Select(k => Db.HashGetAsync(k, ["val", "ver", "exp"])).ToArray();
-            var now = NowMs();
-            for (var i = 0; i < keys.Length; i++)
+            (cursor, var entries) = await Guarded(() => ReadScanPageAsync(prefix, cursor));
+            foreach (var entry in entries)
             {
-                if (ToEntry(((string)keys[i]!)[Namespace.Length..], await reads[i], now) is { } entry)
-                {
-                    yield return entry;
-                }
+                yield return entry;
             }
         }
         while (cursor != 0 && !cancellationToken.IsCancellationRequested);
+    }
+
+    /// <summary>One SCAN step and the live entries it found.</summary>
+    private async Task<(long Next, List<StoredEntry> Entries)> ReadScanPageAsync(string prefix, long cursor)
+    {
+        var (next, keys) = await ScanAsync(prefix, cursor, ScanBatch);
+        var reads = keys.Select(k => Db.HashGetAsync(k, ["val", "ver", "exp"])).ToArray();
+        var now = NowMs();
+        var entries = new List<StoredEntry>(keys.Length);
+        for (var i = 0; i < keys.Length; i++)
+        {
+            if (ToEntry(((string)keys[i]!)[Namespace.Length..], await reads[i], now) is { } entry)
+            {
+                entries.Add(entry);
+            }
+        }
+        return (next, entries);
+    }
+
+    /// <summary>
+    /// Runs one operation, turning the client's failures (connection lost, timeout, a server error
+    /// such as a cluster refusing a command) into <see cref="StorageUnavailableException"/>, the
+    /// engines' common failure: the API answers 503 and names no engine.
+    /// </summary>
+    private static async Task<T> Guarded<T>(Func<Task<T>> operation)
+    {
+        try
+        {
+            return await operation();
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new StorageUnavailableException("The Redis-protocol server did not answer; the operation may not have been applied.", ex);
+        }
     }
 
     /// <summary>The server expires keys itself (PEXPIREAT); nothing to sweep.</summary>

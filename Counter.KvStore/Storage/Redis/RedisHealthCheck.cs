@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using StackExchange.Redis;
 
-namespace Counter.KvStore.Storage;
+namespace Counter.KvStore.Storage.Redis;
 
 /// <summary>The store is healthy only while its Redis-protocol server answers PING.</summary>
 internal sealed class RedisHealthCheck(IConnectionMultiplexer redis) : IHealthCheck

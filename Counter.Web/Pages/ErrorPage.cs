@@ -1,13 +1,15 @@
+using Counter.Web.KvClient;
 using Counter.Web.Sessions;
 using Microsoft.AspNetCore.Diagnostics;
 
 namespace Counter.Web.Pages;
 
 /// <summary>
-/// When the session store cannot answer, the page says so with 503 and Retry-After instead of
-/// hanging or failing with 500. Any other unexpected error gets a plain 500 page, never a stack trace.
+/// The answer to every exception a page throws. When the session (or the key ring behind Data
+/// Protection) cannot reach the store, the page says so with 503 and Retry-After instead of hanging
+/// or failing with 500. Any other unexpected error gets a plain 500 page, never a stack trace.
 /// </summary>
-public sealed partial class StoreUnavailablePage(ILogger<StoreUnavailablePage> logger) : IExceptionHandler
+public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHandler
 {
     public const int RetryAfterSeconds = 2;
 
@@ -18,7 +20,7 @@ public sealed partial class StoreUnavailablePage(ILogger<StoreUnavailablePage> l
             return true;
         }
         string html;
-        if (exception is SessionStoreUnavailableException)
+        if (exception is SessionUnavailableException or KvStoreUnavailableException)
         {
             LogUnavailable(logger, exception.Message);
             httpContext.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
@@ -36,8 +38,7 @@ public sealed partial class StoreUnavailablePage(ILogger<StoreUnavailablePage> l
             html = PageLayout.Render("Something went wrong", "<h1>Something went wrong</h1><p>The error was logged.</p>");
         }
         httpContext.Response.ContentType = PageLayout.ContentType;
-        httpContext.Response.Headers.CacheControl = "no-store";
-        httpContext.Response.Headers.ContentSecurityPolicy = PageLayout.ContentSecurityPolicy;
+        PageLayout.ApplyHeaders(httpContext.Response);
         await httpContext.Response.WriteAsync(html, cancellationToken);
         return true;
     }

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace Counter.KvStore.Storage;
+namespace Counter.KvStore.Storage.Sqlite;
 
 /// <summary>The writer loop's prepared statements, compiled once and reused for every batch.</summary>
 internal sealed class WriterCommands : IDisposable

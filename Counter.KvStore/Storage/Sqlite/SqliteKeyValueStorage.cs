@@ -1,0 +1,83 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace Counter.KvStore.Storage.Sqlite;
+
+/// <summary>
+/// The embedded storage engine: one SQLite database in WAL mode. Split by concern:
+/// this file opens and closes it; <c>.Reads.cs</c> serves reads from pooled connections, which never
+/// wait for the writer (WAL readers see the last committed state); <c>.Writes.cs</c> holds the
+/// write operations and their compare-and-set rules; <see cref="GroupCommitWriter"/> applies them;
+/// <see cref="SqliteSchema"/> creates and checks the schema; <see cref="SqliteFailures"/> says what a
+/// failed commit means to the caller.
+/// </summary>
+public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisposable
+{
+    private readonly StorageOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ILogger<SqliteKeyValueStorage> _logger;
+    private readonly string _connectionString;
+    private readonly SqliteConnection _connection;
+    private readonly WriterCommands _commands;
+    private readonly GroupCommitWriter _writer;
+    private long _version; // Highest version issued; only the writer thread changes it.
+
+    public SqliteKeyValueStorage(IOptions<StorageOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<SqliteKeyValueStorage> logger)
+    {
+        _options = options.Value;
+        _time = time;
+        _logger = logger;
+
+        var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, _options.DataPath));
+        Directory.CreateDirectory(folder);
+        DatabasePath = Path.Combine(folder, "kvstore.db");
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+        }.ToString();
+
+        _connection = new SqliteConnection(_connectionString);
+        _connection.Open();
+        var opened = SqliteSchema.Open(_connection, DatabasePath, _options.Synchronous);
+        _version = opened.Version;
+        _commands = new WriterCommands(_connection);
+        LogOpened(_logger, DatabasePath, opened.Keys, _options.Synchronous);
+        _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, opened.Keys, opened.Bytes, NowMs, logger);
+    }
+
+    public string DatabasePath { get; }
+
+    public (long Keys, long Bytes) Totals => _writer.Totals;
+
+    public async ValueTask DisposeAsync()
+    {
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        _commands.Dispose();
+        // Fold the WAL back into the database so the next start opens quickly.
+        try
+        {
+            SqliteSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+        }
+        catch (SqliteException ex)
+        {
+            LogCheckpointFailed(_logger, ex);
+        }
+        await _connection.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static bool IsLive(StoredEntry entry, long nowMs) =>
+        entry.ExpiresAt is not { } expiry || expiry.ToUnixTimeMilliseconds() > nowMs;
+
+    private static long? ExpiryFor(long nowMs, TimeSpan? timeToLive) =>
+        timeToLive is { } ttl ? nowMs + (long)ttl.TotalMilliseconds : null;
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    [LoggerMessage(1, LogLevel.Information, "Opened store {Path} with {Keys} keys (synchronous={Synchronous})")]
+    private static partial void LogOpened(ILogger logger, string path, long keys, SyncMode synchronous);
+
+    [LoggerMessage(3, LogLevel.Warning, "Final WAL checkpoint failed")]
+    private static partial void LogCheckpointFailed(ILogger logger, Exception exception);
+}

@@ -1,0 +1,60 @@
+using Microsoft.Data.Sqlite;
+
+namespace Counter.KvStore.Storage.Sqlite;
+
+/// <summary>
+/// The database's schema, revision 1 (PRAGMA user_version = 1):
+///   entries(key TEXT PRIMARY KEY, value BLOB  -- UTF-8 JSON as received and validated
+///           version INTEGER                   -- store-wide increasing, never reused
+///           expires_at INTEGER NULL)          -- Unix milliseconds; NULL = never
+///   meta(name TEXT PRIMARY KEY, value INTEGER) -- 'version' = highest version ever issued
+/// A database of a later revision is refused rather than misread.
+/// </summary>
+internal static class SqliteSchema
+{
+    public const int Revision = 1;
+
+    /// <summary>What the writer needs to know about an opened database.</summary>
+    public readonly record struct Opened(long Version, long Keys, long Bytes);
+
+    /// <summary>Sets WAL and the sync mode, creates the schema if missing, checks its revision.</summary>
+    public static Opened Open(SqliteConnection connection, string path, SyncMode synchronous)
+    {
+        Execute(connection, "PRAGMA journal_mode=WAL;");
+        Execute(connection, $"PRAGMA synchronous={(synchronous == SyncMode.Full ? "FULL" : "NORMAL")};");
+        Execute(connection, """
+            CREATE TABLE IF NOT EXISTS entries (
+                key TEXT PRIMARY KEY NOT NULL,
+                value BLOB NOT NULL,
+                version INTEGER NOT NULL,
+                expires_at INTEGER
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS entries_expiry ON entries(expires_at) WHERE expires_at IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+            """);
+        var revision = Scalar(connection, "PRAGMA user_version;");
+        if (revision > Revision)
+        {
+            throw new InvalidOperationException($"{path} has schema revision {revision}; this build understands up to {Revision}.");
+        }
+        Execute(connection, $"PRAGMA user_version = {Revision};");
+        return new Opened(
+            Version: Scalar(connection, "SELECT max(coalesce((SELECT value FROM meta WHERE name = 'version'), 0), coalesce((SELECT max(version) FROM entries), 0));"),
+            Keys: Scalar(connection, "SELECT count(*) FROM entries;"),
+            Bytes: Scalar(connection, "SELECT coalesce(sum(length(value)), 0) FROM entries;"));
+    }
+
+    public static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+}
