@@ -26,7 +26,6 @@ public static class BatchApi
     {
         v1.MapPost("/batch", PutEachAsync).WithName("PutEach")
             .WithSummary("Several conditional puts in one call, applied together (one commit); one result per put, in order.")
-            .Accepts<object>(JsonResponses.JsonContentType)
             .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);

@@ -20,8 +20,9 @@ public static class KeysApi
         v1.MapGet("/keys/{key}", GetAsync).WithName("GetValue").WithSummary("Read a value; its version is the ETag.")
             .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+        // No .Accepts(): routing would then refuse other media types with a bare 415; the handler's
+        // 415 says what to send.
         v1.MapPut("/keys/{key}", PutAsync).WithName("PutValue").WithSummary("Write a value, optionally conditional (If-Match, If-None-Match: *) and expiring (?ttl=seconds).")
-            .Accepts<object>(JsonResponses.JsonContentType)
             .Produces(StatusCodes.Status412PreconditionFailed, contentType: JsonResponses.JsonContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
