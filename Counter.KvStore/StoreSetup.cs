@@ -21,7 +21,7 @@ public static class StoreSetup
     public static WebApplicationBuilder AddKeyValueStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<StorageOptions>().BindConfiguration(StorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
-        var backend = Backend(builder.Configuration);
+        var backend = builder.Configuration.GetChoice(StorageOptions.SectionName + ":Backend", new StorageOptions().Backend);
         if (backend == StorageBackend.Redis)
         {
             var connectionString = builder.Configuration.GetConnectionString(RedisConnectionName)
@@ -39,20 +39,6 @@ public static class StoreSetup
             builder.Services.AddHostedService<ExpirySweeper>();
         }
         return builder;
-    }
-
-    /// <summary>Storage:Backend, or a start-up error that names the allowed values (never silently the default).</summary>
-    private static StorageBackend Backend(ConfigurationManager configuration)
-    {
-        const string Setting = StorageOptions.SectionName + ":Backend";
-        var value = configuration[Setting];
-        if (string.IsNullOrEmpty(value))
-        {
-            return new StorageOptions().Backend;
-        }
-        return Enum.TryParse<StorageBackend>(value, ignoreCase: true, out var backend) && Enum.IsDefined(backend)
-            ? backend
-            : throw new InvalidOperationException($"{Setting} is '{value}'; it must be one of: {string.Join(", ", Enum.GetNames<StorageBackend>())}.");
     }
 
     private static InstrumentedStorage Instrument(IServiceProvider services, IKeyValueStorage engine) =>

@@ -22,7 +22,7 @@ public static class SessionSetup
             .WithTracing(tracing => tracing.AddSource(SessionTelemetry.SourceName))
             .WithMetrics(metrics => metrics.AddMeter(SessionTelemetry.SourceName));
 
-        var mode = Mode(builder.Configuration);
+        var mode = builder.Configuration.GetChoice(SessionOptions.SectionName + ":Mode", new SessionOptions().Mode);
         if (mode == SessionMode.ServerSide)
         {
             builder.Services.AddKvStoreClient();
@@ -35,19 +35,5 @@ public static class SessionSetup
             builder.Services.AddSingleton<ISessionStore, CookieSessionStore>();
         }
         return builder;
-    }
-
-    /// <summary>Session:Mode, or a start-up error that names the allowed values (never silently the default).</summary>
-    private static SessionMode Mode(ConfigurationManager configuration)
-    {
-        const string Setting = SessionOptions.SectionName + ":Mode";
-        var value = configuration[Setting];
-        if (string.IsNullOrEmpty(value))
-        {
-            return new SessionOptions().Mode;
-        }
-        return Enum.TryParse<SessionMode>(value, ignoreCase: true, out var mode) && Enum.IsDefined(mode)
-            ? mode
-            : throw new InvalidOperationException($"{Setting} is '{value}'; it must be one of: {string.Join(", ", Enum.GetNames<SessionMode>())}.");
     }
 }
