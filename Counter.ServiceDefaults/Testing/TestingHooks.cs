@@ -5,8 +5,9 @@ namespace Counter.ServiceDefaults.Testing;
 
 /// <summary>
 /// The only door to the test-only hooks (a movable clock, injected latency). Each hook is off unless
-/// its <c>Testing:*</c> setting is true, which only the integration tests' AppHost sets; production
-/// code never refers to anything in this folder but these two calls.
+/// its <c>Testing:*</c> setting is true; the AppHost sets them only when its Counter:TestClock or
+/// Counter:FaultInjection setting is true, as the integration tests do. Production code never refers
+/// to anything in this folder but these two calls.
 /// </summary>
 public static class TestingHooks
 {
