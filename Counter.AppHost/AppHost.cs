@@ -22,7 +22,7 @@ var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
 // The counter page reaches the store by service discovery ("kvstore") with its credential.
 builder.AddProject<Projects.Counter_Web>("web")
     .WithKvStoreReference(kvstore, storeApiKey)
-    .WithEnvironment("Session__Mode", settings.SessionMode)
+    .WithEnvironment("Session__Mode", settings.SessionMode.ToString())
     .WithEnvironment("Session__KeySecret", sessionKeySecret)
     .WithTestClock(settings)
     .WithReplicas(settings.WebReplicas)

@@ -4,39 +4,23 @@ using Microsoft.Extensions.Configuration;
 namespace Counter.AppHost;
 
 /// <summary>The AppHost's own settings (section "Counter"), read once.</summary>
-internal sealed record CounterSettings(string SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, string StoreBackend, int StoreReplicas, string? RedisConnectionString)
+internal sealed record CounterSettings(SessionMode SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, StoreBackend StoreBackend, int StoreReplicas, string? RedisConnectionString)
 {
-    /// <summary>The values web's Session:Mode and the store's Storage:Backend accept (the same words).</summary>
-    public static readonly string[] SessionModes = ["ServerSide", "Cookie"];
-    public static readonly string[] StoreBackends = ["Embedded", "Redis"];
-
-    public bool UsesRedis => StoreBackend == "Redis";
+    public bool UsesRedis => StoreBackend == StoreBackend.Redis;
 
     public static CounterSettings From(IDistributedApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Counter");
         return new CounterSettings(
-            SessionMode: OneOf(section, "SessionMode", SessionModes),
+            SessionMode: builder.Configuration.GetChoice("Counter:SessionMode", SessionMode.ServerSide),
             // Run mode keeps data beside the AppHost so it survives restarts; tests pass their own folder.
             DataPath: Path.GetFullPath(section["DataPath"] ?? Path.Combine(builder.AppHostDirectory, ".data", "kvstore")),
             WebReplicas: section.GetValue("WebReplicas", 1),
             TestClock: section.GetValue("TestClock", false),
             FaultInjection: section.GetValue("FaultInjection", false),
-            StoreBackend: OneOf(section, "StoreBackend", StoreBackends),
+            StoreBackend: builder.Configuration.GetChoice("Counter:StoreBackend", StoreBackend.Embedded),
             StoreReplicas: section.GetValue("StoreReplicas", 1),
             RedisConnectionString: builder.Configuration.GetConnectionString("redis"));
-    }
-
-    /// <summary>The setting's value in its canonical spelling (the first allowed value when unset); anything else stops the AppHost with the allowed values.</summary>
-    private static string OneOf(IConfigurationSection section, string name, string[] allowed)
-    {
-        var value = section[name];
-        if (string.IsNullOrEmpty(value))
-        {
-            return allowed[0];
-        }
-        return allowed.FirstOrDefault(a => a.Equals(value, StringComparison.OrdinalIgnoreCase))
-            ?? throw new InvalidOperationException($"Counter:{name} is '{value}'; it must be one of: {string.Join(", ", allowed)}.");
     }
 
     /// <summary>A store that holds its data in its own process must never sit behind a load balancer.</summary>
@@ -47,6 +31,20 @@ internal sealed record CounterSettings(string SessionMode, string DataPath, int 
             throw new InvalidOperationException("Counter:StoreReplicas > 1 needs Counter:StoreBackend=Redis: the embedded store keeps its data in its own process.");
         }
     }
+}
+
+/// <summary>web's Session:Mode, in the same words.</summary>
+internal enum SessionMode
+{
+    ServerSide,
+    Cookie,
+}
+
+/// <summary>The store's Storage:Backend, in the same words.</summary>
+internal enum StoreBackend
+{
+    Embedded,
+    Redis,
 }
 
 internal static class Extensions
