@@ -80,6 +80,35 @@ public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture
         Assert.Equal(0, await page.Locator("script").CountAsync());
     }
 
+    [SkippableFact]
+    public async Task AResetFormOnAnotherOriginIsRefusedWhileThePagesOwnResetWorks()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.WebUrl.ToString());
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 2");
+        using var attacker = new OtherOriginSite(app.WebUrl.Host, $"""
+            <!DOCTYPE html><html lang="en"><head><title>Win a prize</title></head><body>
+            <form method="post" action="{new Uri(app.WebUrl, "/reset")}"><button type="submit">Claim</button></form>
+            </body></html>
+            """);
+
+        await page.GotoAsync(attacker.Url.ToString());
+        var forged = await page.RunAndWaitForResponseAsync(
+            () => page.GetByRole(AriaRole.Button, new() { Name = "Claim" }).ClickAsync(),
+            r => r.Url.EndsWith("/reset", StringComparison.Ordinal));
+
+        Assert.Equal(403, forged.Status);
+        Assert.Equal("same-site", await forged.Request.HeaderValueAsync("sec-fetch-site"));
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading)).ToHaveTextAsync("Request refused");
+        await page.GotoAsync(app.WebUrl.ToString());
+        await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 3");
+        await page.GetByRole(AriaRole.Button, new() { Name = "Reset" }).ClickAsync();
+        await Assertions.Expect(page).ToHaveURLAsync(app.WebUrl.ToString());
+        await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 1");
+    }
+
     protected abstract void AssertModeCookie(string value);
 
     [GeneratedRegex(@"^Count: \d+$")]

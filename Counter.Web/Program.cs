@@ -1,6 +1,6 @@
 using Counter.ServiceDefaults.Testing;
-using Counter.Web.DataProtection;
 using Counter.Web.Pages;
+using Counter.Web.Security;
 using Counter.Web.Sessions;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -9,12 +9,11 @@ var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
 // Test-only hooks (a movable clock), each off unless its Testing:* setting is true.
 builder.AddTestingHooks();
-// One Data Protection key ring for every replica, kept in the KV store.
-builder.AddSharedDataProtection();
-// Sessions in the configured mode: cookie, or server-side in the KV store.
+// Sessions in the configured mode: cookie (sealed with the shared Data Protection key ring), or
+// server-side in the KV store.
 builder.AddSessions();
-// The Reset form carries an anti-forgery token.
-builder.Services.AddAntiforgery(options => options.Cookie.Name = "counter.csrf");
+// Cross-site form posts are refused by Fetch Metadata (no anti-forgery tokens).
+builder.AddCrossOriginProtection();
 // 503 page when the store is down; no stack traces, ever.
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ErrorPage>();
@@ -23,6 +22,7 @@ var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseCrossOriginProtection();
 app.MapDefaultEndpoints();
 app.MapCounterPages();
 app.UseTestingHooks();

@@ -4,7 +4,7 @@ namespace Counter.Tests.Infrastructure;
 
 /// <summary>
 /// Plays one browser against the web app: keeps cookies, does not follow redirects, and reads
-/// the count and the anti-forgery token from the page.
+/// the count from the page.
 /// </summary>
 public sealed partial class BrowserClient : IDisposable
 {
@@ -26,8 +26,6 @@ public sealed partial class BrowserClient : IDisposable
 
     public string? SessionCookie => Cookies.GetCookies(BaseAddress)["session"]?.Value;
 
-    public string? LastToken { get; private set; }
-
     /// <summary>
     /// Loads the counter page and returns the count it shows. With <paramref name="traceId"/> the
     /// request carries a W3C traceparent, so the test can find the trace it caused.
@@ -42,19 +40,33 @@ public sealed partial class BrowserClient : IDisposable
         using var response = await _http.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET / answered {(int)response.StatusCode}: {html}");
-        LastToken = TokenPattern().Match(html) is { Success: true } token ? WebUtility.HtmlDecode(token.Groups[1].Value) : null;
         return ParseCount(html);
     }
 
-    /// <summary>Presses Reset as the page's form would, with its anti-forgery token.</summary>
-    public async Task<HttpResponseMessage> ResetAsync(string? token = null)
+    /// <summary>
+    /// Presses Reset as the page's form would in a browser: a same-origin form post, with the Fetch
+    /// Metadata and Origin headers a browser adds. <paramref name="headers"/> replaces them.
+    /// </summary>
+    public async Task<HttpResponseMessage> ResetAsync(IReadOnlyDictionary<string, string>? headers = null)
     {
-        var fields = new Dictionary<string, string>();
-        if ((token ?? LastToken) is { } value)
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reset") { Content = new FormUrlEncodedContent([]) };
+        headers ??= new Dictionary<string, string>
         {
-            fields["__RequestVerificationToken"] = value;
+            ["Sec-Fetch-Site"] = "same-origin",
+            ["Origin"] = BaseAddress.GetLeftPart(UriPartial.Authority),
+        };
+        foreach (var (name, value) in headers)
+        {
+            if (string.Equals(name, "Host", StringComparison.OrdinalIgnoreCase))
+            {
+                request.Headers.Host = value;
+            }
+            else
+            {
+                request.Headers.TryAddWithoutValidation(name, value);
+            }
         }
-        return await _http.PostAsync("/reset", new FormUrlEncodedContent(fields));
+        return await _http.SendAsync(request);
     }
 
     public Task<HttpResponseMessage> GetAsync(string path) => _http.GetAsync(path);
@@ -74,7 +86,4 @@ public sealed partial class BrowserClient : IDisposable
 
     [GeneratedRegex(@"Count: (\d+)")]
     private static partial Regex CountPattern();
-
-    [GeneratedRegex("name=\"__RequestVerificationToken\" value=\"([^\"]+)\"")]
-    private static partial Regex TokenPattern();
 }

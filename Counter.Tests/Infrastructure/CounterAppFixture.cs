@@ -15,6 +15,9 @@ public abstract class CounterAppFixture : IAsyncLifetime
     public const string SessionKeySecret = "test-session-key-secret-0123456789abcdef0123456789";
     public const string DashboardApiKey = "test-dashboard-api-key-0123456789";
 
+    /// <summary>The one other origin web trusts to post to it (CrossOrigin:TrustedOrigins).</summary>
+    public const string TrustedOrigin = "https://trusted.example";
+
     /// <summary>Shorter than the 8-hour default so that lifetime tests need fewer clock steps.</summary>
     public static readonly TimeSpan AbsoluteLifetime = TimeSpan.FromHours(1);
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
@@ -72,7 +75,8 @@ public abstract class CounterAppFixture : IAsyncLifetime
         var web = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "web");
         builder.CreateResourceBuilder(web)
             .WithEnvironment("Session__AbsoluteLifetime", AbsoluteLifetime.ToString())
-            .WithEnvironment("Session__IdleTimeout", IdleTimeout.ToString());
+            .WithEnvironment("Session__IdleTimeout", IdleTimeout.ToString())
+            .WithEnvironment("CrossOrigin__TrustedOrigins__0", TrustedOrigin);
         _app = await builder.BuildAsync(cancellationToken);
         await _app.StartAsync(cancellationToken);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("kvstore", cancellationToken).WaitAsync(TestTimeouts.Startup, cancellationToken);

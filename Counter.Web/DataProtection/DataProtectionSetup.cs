@@ -19,8 +19,7 @@ public static partial class DataProtectionSetup
     {
         builder.Services.AddKvStoreClient();
         // AES-256-GCM instead of the default AES-256-CBC + HMAC-SHA256: one authenticated pass instead of
-        // two primitives, about a tenth less CPU per page (every page protects and unprotects anti-forgery
-        // tokens; cookie mode its session too). Applies to keys created from now on; existing keys keep
+        // two primitives (cookie mode unprotects and protects its session on every page). Applies to keys created from now on; existing keys keep
         // their algorithm, so payloads they protected still read.
         builder.Services.AddDataProtection()
             .SetApplicationName(ApplicationName)

@@ -8,7 +8,7 @@ namespace Counter.Web.DataProtection;
 
 /// <summary>
 /// Keeps the Data Protection key ring in the KV store (one key per XML element, under
-/// "dataprotection:"), so every web replica can read cookies and anti-forgery tokens that any other
+/// "dataprotection:"), so every web replica can read session cookies that any other
 /// replica wrote. Elements are only ever added, so writes are create-only.
 /// Data Protection calls this synchronously and rarely (start-up, key roll every ~90 days, an
 /// unknown key id), so blocking on the async client is acceptable here.

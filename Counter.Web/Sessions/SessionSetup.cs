@@ -1,3 +1,4 @@
+using Counter.Web.DataProtection;
 using Counter.Web.KvClient;
 
 namespace Counter.Web.Sessions;
@@ -32,6 +33,8 @@ public static class SessionSetup
         }
         else
         {
+            // Only cookie mode seals anything, so only it needs the key ring (and its store calls).
+            builder.AddSharedDataProtection();
             builder.Services.AddSingleton<ISessionStore, CookieSessionStore>();
         }
         return builder;
