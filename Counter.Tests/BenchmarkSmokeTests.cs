@@ -6,17 +6,18 @@ namespace Counter.Tests;
 
 /// <summary>
 /// The benchmark keeps working: <c>bash bench/run.sh --smoke</c> builds Release, starts every target
-/// (Counter in both modes and on both store backends, the built-in-session baseline over Redis and
-/// over memory) and prints its tables. Figures from a 3-second run on a busy test machine mean
+/// (Counter in both modes and on both store backends, the built-in-session baseline over Redis with
+/// and without an anti-forgery token, and over memory) and prints its tables, CPU and memory per process. Figures from a 3-second run on a busy test machine mean
 /// nothing, so only the tables are checked: every target present and serving pages.
 /// </summary>
 public sealed class BenchmarkSmokeTests
 {
     private static readonly string[] PageTargets =
     [
-        "Built-in session over Redis (baseline)",
-        "Built-in session over Redis, fsync every write (appendfsync always)",
-        "Built-in session over in-process memory",
+        "Built-in session over Redis, anti-forgery token in the form (baseline)",
+        "Built-in session over Redis, no anti-forgery token",
+        "Built-in session over Redis with token, fsync every write (appendfsync always)",
+        "Built-in session over in-process memory, with token",
         "Counter, cookie mode",
         "Counter, server-side (embedded SQLite store)",
         "Counter, server-side (embedded), OpenTelemetry on",
@@ -35,8 +36,11 @@ public sealed class BenchmarkSmokeTests
         Assert.Contains("### Page throughput", output);
         foreach (var target in PageTargets)
         {
-            var requestsPerSecond = Row(output, target)[1];
-            Assert.True(int.Parse(requestsPerSecond, CultureInfo.InvariantCulture) > 0, $"{target} served no pages:\n{output}");
+            var row = Row(output, target);
+            Assert.True(int.Parse(row[1], CultureInfo.InvariantCulture) > 0, $"{target} served no pages:\n{output}");
+            // "total (web N + store N ...)" and "web N + store N ...": one figure per process of the target.
+            Assert.Matches(@"^\d+ \(web \d+( \+ (store|redis) \d+)*\)$", row[6]);
+            Assert.Matches(@"^web \d+( \+ (store|redis) \d+)*$", row[8]);
         }
         Assert.Contains("### KV store API", output);
         foreach (var backend in new[] { "embedded SQLite", "Redis backend (redis-server)" })

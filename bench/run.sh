@@ -52,32 +52,39 @@ start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
 start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CACHE=redis REDIS=127.0.0.1:5301 dotnet "$base_dll"
+start basenotoken "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5313 BASELINE_CACHE=redis BASELINE_TOKEN=false REDIS=127.0.0.1:5301 dotnet "$base_dll"
 start baseaof "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5312 BASELINE_CACHE=redis REDIS=127.0.0.1:5311 dotnet "$base_dll"
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
-for u in 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5312/ 5306/; do wait_up "http://127.0.0.1:$u"; done
+for u in 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5313/ 5312/ 5306/; do wait_up "http://127.0.0.1:$u"; done
 
-# One page target: label, port, pids whose CPU counts toward the request.
+# One page target: label, port, the processes whose CPU counts toward the request (name:pid variable).
 declare -A rps p50 p90 p99 errs cpu
-targets=("baseredis|Built-in session over Redis (baseline)|5305|pid_baseredis pid_redis"
-         "baseaof|Built-in session over Redis, fsync every write (appendfsync always)|5312|pid_baseaof pid_redisaof"
-         "basememory|Built-in session over in-process memory|5306|pid_basememory"
-         "cookie|Counter, cookie mode|5304|pid_cookie"
-         "server|Counter, server-side (embedded SQLite store)|5303|pid_server pid_kvstore"
-         "servertel|Counter, server-side (embedded), OpenTelemetry on|5309|pid_servertel pid_kvstoretel"
-         "serverredis|Counter, server-side (store on Redis backend)|5308|pid_serverredis pid_kvredis pid_redis")
+targets=("baseredis|Built-in session over Redis, anti-forgery token in the form (baseline)|5305|web:pid_baseredis redis:pid_redis"
+         "basenotoken|Built-in session over Redis, no anti-forgery token|5313|web:pid_basenotoken redis:pid_redis"
+         "baseaof|Built-in session over Redis with token, fsync every write (appendfsync always)|5312|web:pid_baseaof redis:pid_redisaof"
+         "basememory|Built-in session over in-process memory, with token|5306|web:pid_basememory"
+         "cookie|Counter, cookie mode|5304|web:pid_cookie"
+         "server|Counter, server-side (embedded SQLite store)|5303|web:pid_server store:pid_kvstore"
+         "servertel|Counter, server-side (embedded), OpenTelemetry on|5309|web:pid_servertel store:pid_kvstoretel"
+         "serverredis|Counter, server-side (store on Redis backend)|5308|web:pid_serverredis store:pid_kvredis redis:pid_redis")
+pid_of() { local v=${1#*:}; echo "${!v}"; } # "web:pid_server" -> the pid in $pid_server
 run_page() {
   local id=$1 port=$2 who=$3 cookies="$work/cookies-$1"
   make_sessions "$port" "$users" "$cookies" "$work/jar"
-  local before=0 after=0 p
-  for p in $who; do before=$((before + $(cpu_ms "${!p}"))); done
+  local -A before; local p
+  for p in $who; do before[$p]=$(cpu_ms "$(pid_of "$p")"); done
   local out; out=$(COOKIES_FILE="$cookies" wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
-  for p in $who; do after=$((after + $(cpu_ms "${!p}"))); done
   local r; r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
+  local total=0 parts="" used
+  for p in $who; do
+    used=$(awk -v c=$(( $(cpu_ms "$(pid_of "$p")") - before[$p] )) -v r="$r" -v d="$duration" 'BEGIN {printf "%.0f", c * 1000 / (r * d)}')
+    total=$((total + used)); parts+="${parts:+ + }${p%%:*} $used"
+  done
   rps[$id]=$(( ${rps[$id]:-0} + r ))
   p50[$id]="$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out")"; p90[$id]="$(sed -E 's/.*p90=([0-9.]+).*/\1/' <<<"$out")"
   p99[$id]="$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out")"
   errs[$id]=$(( ${errs[$id]:-0} + $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") ))
-  cpu[$id]=$(awk -v c=$((after - before)) -v r="$r" -v d="$duration" 'BEGIN {printf "%.0f", c * 1000 / (r * d)}')
+  cpu[$id]="$total ($parts)"
 }
 saved_duration=$duration; duration=$(( smoke ? 2 : 10 ))
 echo "Warming up (JIT, tiered PGO) each target for ${duration}s..." >&2
@@ -89,16 +96,17 @@ for round in $(seq 1 "$rounds"); do
 done
 
 base=$(( rps[baseredis] / rounds ))
+peaks() { local p out=""; for p in $1; do out+="${out:+ + }${p%%:*} $(peak_mb "$(pid_of "$p")")"; done; echo "$out"; }
 echo
 echo "### Page throughput ($(date -u +%Y-%m-%d), $(nproc) cores, $users users, wrk, ${duration}s x $rounds)"
 echo
-echo "| target | requests/s | vs baseline | p50 ms | p90 ms | p99 ms | CPU µs/request (all its processes) | errors | peak MB (app) |"
+echo "| target | requests/s | vs baseline | p50 ms | p90 ms | p99 ms | CPU µs per page (per process) | errors | peak RSS MiB (per process) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for t in "${targets[@]}"; do
-  IFS='|' read -r id label port who <<<"$t"; first=${who%% *}
+  IFS='|' read -r id label port who <<<"$t"
   r=$(( rps[$id] / rounds ))
   printf "| %s | %d | %.2f | %s | %s | %s | %s | %d | %s |\n" "$label" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN{print a/b}')" \
-    "${p50[$id]}" "${p90[$id]}" "${p99[$id]}" "${cpu[$id]}" "${errs[$id]}" "$(peak_mb "${!first}")"
+    "${p50[$id]}" "${p90[$id]}" "${p99[$id]}" "${cpu[$id]}" "${errs[$id]}" "$(peaks "$who")"
 done
 
 [ "$pages_only" = 1 ] && exit 0
