@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Where a server-side page's CPU goes: starts web + embedded store (Release, telemetry off, JIT frames
+# named for perf), loads the counter page with wrk and samples each process with perf, then prints
+# CPU µs per page per process and each process's top frames by self time, grouped by module.
+#   bash bench/profile.sh            # SECONDS_PER_PROFILE=10 USERS=32; EXTRA='ENV=value ...' for both
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/bench/common.sh"
+secs="${SECONDS_PER_PROFILE:-10}"; users="${USERS:-32}"
+command -v perf >/dev/null || { echo "install perf (apt-get install linux-perf)" >&2; exit 2; }
+command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 2; }
+work="$(mktemp -d /tmp/counter-profile.XXXXXX)"; pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for p in Counter.Web Counter.KvStore; do dotnet build "$root/$p" -c Release -v q -nologo >/dev/null; done
+env_common="Logging__LogLevel__Default=Warning OTEL_SDK_DISABLED=true DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ${EXTRA:-}"
+# shellcheck disable=SC2086
+env $env_common ASPNETCORE_URLS=http://127.0.0.1:5331 Access__ApiKey=$api_key Storage__DataPath="$work/kv" \
+  dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
+# shellcheck disable=SC2086
+env $env_common ASPNETCORE_URLS=http://127.0.0.1:5332 KvClient__ApiKey=$api_key Session__KeySecret=$secret \
+  KvClient__BaseAddress=http://127.0.0.1:5331 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
+wait_up http://127.0.0.1:5331/health; wait_up http://127.0.0.1:5332/health
+make_sessions 5332 "$users" "$work/cookies" "$work/jar"
+load() { BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" wrk -t"$users" -c"$users" -d"$1s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5332/ | grep '^RESULT'; }
+load 12 >/dev/null # JIT warm-up (tiered PGO)
+wb=$(cpu_ms $web); kb=$(cpu_ms $kv)
+( sleep 1; perf record -q -F 999 -g -p "$web,$kv" -o "$work/perf.data" -- sleep $((secs - 2)) >/dev/null 2>&1 ) &
+out=$(load "$secs"); wait $!
+r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
+echo "pages/s $r; CPU µs per page: web $(( ($(cpu_ms $web) - wb) * 1000 / (r * secs) )), store $(( ($(cpu_ms $kv) - kb) * 1000 / (r * secs) ))"
+# Self time per process, by where the code lives: the .NET assembly of JIT-compiled frames, else the
+# native module (kernel, libcoreclr, libc, libcrypto, SQLite...).
+for side in web:$web store:$kv; do
+  pid=${side#*:}
+  perf report -i "$work/perf.data" --pid "$pid" --percentage relative --no-children --sort dso,sym -g none --stdio 2>/dev/null \
+    | grep -E '^ +[0-9.]+%' >"$work/${side%%:*}.txt" || true
+  echo; echo "## ${side%%:*}: self time by assembly or module"
+  awk '{ pct=$1; sub(/%/, "", pct); dso=$2; key=dso
+         if (dso ~ /^\[JIT\]/ || dso ~ /perf-[0-9]+\.map/) { key="(JIT, unnamed)"; rest=substr($0, index($0, "[.] ") + 4); if (match(rest, /\[[A-Za-z][A-Za-z0-9_.]+\] [A-Za-z]/)) key=substr(rest, RSTART, RLENGTH-2) }
+         sum[key]+=pct }
+       END { for (k in sum) printf "%6.1f%%  %s\n", sum[k], k }' "$work/${side%%:*}.txt" | sort -rn | head -15
+  echo; echo "## ${side%%:*}: top frames (self)"
+  head -30 "$work/${side%%:*}.txt" | cut -c1-160
+done
