@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.IO.Pipelines;
 using System.Net.Http.Headers;
 using System.Text.Json;
 using Counter.ServiceDefaults;
@@ -35,17 +37,66 @@ public static class DumpCommand
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync();
-        using var reader = new StreamReader(stream);
-        using var stdout = new StreamWriter(Console.OpenStandardOutput()) { AutoFlush = false };
-        while (await reader.ReadLineAsync() is { Length: > 0 } line)
+        await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);
+        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        while (true)
         {
-            using var entry = JsonDocument.Parse(line);
-            var key = entry.RootElement.GetProperty("key").GetString()!;
-            var value = entry.RootElement.GetProperty("value").GetRawText();
-            await stdout.WriteLineAsync($"{{{JsonSerializer.Serialize(key)}: {value}}}");
+            var read = await input.ReadAsync();
+            var buffer = read.Buffer;
+            while (buffer.PositionOf((byte)'\n') is { } end)
+            {
+                WriteLine(stdout, buffer.Slice(0, end));
+                buffer = buffer.Slice(buffer.GetPosition(1, end));
+            }
+            input.AdvanceTo(buffer.Start, buffer.End);
+            if (read.IsCompleted)
+            {
+                break;
+            }
         }
+        await input.CompleteAsync();
         await stdout.FlushAsync();
         return 0;
+    }
+
+    /// <summary>
+    /// One store line <c>{"key":..,"version":..,"value":..}</c> as the original's <c>{"key": value}</c>:
+    /// the value's bytes are copied as they are, never parsed into a document.
+    /// </summary>
+    private static void WriteLine(Stream output, ReadOnlySequence<byte> line)
+    {
+        var reader = new Utf8JsonReader(line);
+        string? key = null;
+        ReadOnlySequence<byte> value = default;
+        reader.Read(); // {
+        while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+        {
+            var name = reader.ValueTextEquals("key"u8) ? 1 : reader.ValueTextEquals("value"u8) ? 2 : 0;
+            reader.Read();
+            var start = reader.TokenStartIndex;
+            reader.Skip();
+            if (name == 1)
+            {
+                key = reader.GetString();
+            }
+            else if (name == 2)
+            {
+                value = line.Slice(start, reader.BytesConsumed - start);
+            }
+        }
+        // JsonEncodedText escapes exactly as JsonSerializer does, so lines match the earlier output.
+        output.Write("{\""u8);
+        output.Write(JsonEncodedText.Encode(key ?? "").EncodedUtf8Bytes);
+        output.Write("\": "u8);
+        if (value.IsEmpty)
+        {
+            output.Write("null"u8);
+        }
+        foreach (var segment in value)
+        {
+            output.Write(segment.Span);
+        }
+        output.Write("}\n"u8);
     }
 
     private static string? Option(string[] args, string name)

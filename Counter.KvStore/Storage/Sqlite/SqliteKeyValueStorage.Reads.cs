@@ -67,12 +67,15 @@ public sealed partial class SqliteKeyValueStorage
 
     private SqliteCommand CreateRangeCommand(SqliteConnection connection, string columns, string prefix, string? after, int limit)
     {
+        // One lower bound only: given both "key >= prefix" and "key > after" as parameters, SQLite may seek
+        // to the prefix and walk every earlier page again, which made a 1,000,000-key dump quadratic (62 s).
+        // A cursor at or past the prefix bounds the range alone.
+        var fromPrefix = after is null || string.CompareOrdinal(after, prefix) < 0;
         var command = connection.CreateCommand();
         command.CommandText =
-            $"SELECT {columns} FROM entries WHERE key >= $prefix AND key < $upper AND key > $after AND {LiveFilter} ORDER BY key LIMIT $limit;";
-        command.Parameters.AddWithValue("$prefix", prefix);
+            $"SELECT {columns} FROM entries WHERE key {(fromPrefix ? ">=" : ">")} $lower AND key < $upper AND {LiveFilter} ORDER BY key LIMIT $limit;";
+        command.Parameters.AddWithValue("$lower", fromPrefix ? prefix : after);
         command.Parameters.AddWithValue("$upper", prefix + PrefixUpperBound);
-        command.Parameters.AddWithValue("$after", after ?? string.Empty);
         command.Parameters.AddWithValue("$now", NowMs());
         command.Parameters.AddWithValue("$limit", limit);
         return command;
