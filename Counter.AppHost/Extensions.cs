@@ -103,6 +103,9 @@ internal static class Extensions
         settings.FaultInjection ? kvstore.WithEnvironment("Testing__FaultInjection", "true") : kvstore;
 
     public const string DumpSessionsCommand = "dump-sessions";
+
+    /// <summary>Sessions the dashboard's dump shows: a million would be a response the dashboard cannot display.</summary>
+    public const int DumpShown = 100;
     public const string ClearSessionsCommand = "clear-sessions";
 
     /// <summary>
@@ -124,10 +127,10 @@ internal static class Extensions
             .WithHttpCommand("/v1/entries", "Dump sessions", commandName: DumpSessionsCommand, commandOptions: new HttpCommandOptions
             {
                 Method = HttpMethod.Get,
-                ResultMode = HttpCommandResultMode.Text,
-                Description = "Every live session, one JSON line each (storage keys are keyed hashes, not cookies).",
+                Description = $"How many live sessions there are and the first {DumpShown} (storage keys are keyed hashes, not cookies); the dump command prints them all.",
                 IconName = "List",
-                PrepareRequest = Prepare("prefix=" + StoreKeyPrefixes.Sessions),
+                PrepareRequest = Prepare($"prefix={StoreKeyPrefixes.Sessions}&limit={DumpShown}"),
+                GetCommandResult = DumpSummaryAsync,
             })
             .WithHttpCommand("/v1/keys", "Clear all sessions", commandName: ClearSessionsCommand, commandOptions: new HttpCommandOptions
             {
@@ -138,5 +141,27 @@ internal static class Extensions
                 ConfirmationMessage = "Delete every session in the store?",
                 PrepareRequest = Prepare("prefix=" + StoreKeyPrefixes.Sessions),
             });
+    }
+
+    /// <summary>The dump command's text: the count, the first <see cref="DumpShown"/> lines, and how to get the rest.</summary>
+    private static async Task<ExecuteCommandResult> DumpSummaryAsync(HttpCommandResultContext context)
+    {
+        if (!context.Response.IsSuccessStatusCode)
+        {
+            return CommandResults.Failure($"The store answered {(int)context.Response.StatusCode}: {await context.Response.Content.ReadAsStringAsync(context.CancellationToken)}");
+        }
+        var lines = (await context.Response.Content.ReadAsStringAsync(context.CancellationToken)).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        using var countRequest = new HttpRequestMessage(HttpMethod.Get, new UriBuilder(context.Response.RequestMessage!.RequestUri!) { Path = "/v1/count", Query = "prefix=" + StoreKeyPrefixes.Sessions }.Uri);
+        countRequest.Headers.Authorization = context.Response.RequestMessage.Headers.Authorization;
+        using var countResponse = await context.HttpClient.SendAsync(countRequest, context.CancellationToken);
+        countResponse.EnsureSuccessStatusCode();
+        using var count = System.Text.Json.JsonDocument.Parse(await countResponse.Content.ReadAsStringAsync(context.CancellationToken));
+        var total = count.RootElement.GetProperty("count").GetInt64();
+        var text = new System.Text.StringBuilder()
+            .AppendLine(System.FormattableString.Invariant($"{total} live sessions; {(total > lines.Length ? $"the first {lines.Length}" : "all of them")}, in storage-key order:"))
+            .AppendJoin('\n', lines).AppendLine()
+            .Append("Every one, from a shell: KVSTORE_API_KEY=<the kvstore-api-key parameter> dotnet run --project Counter.KvStore -- dump --url ")
+            .AppendLine(context.Endpoint.Url);
+        return CommandResults.Success(System.FormattableString.Invariant($"{total} live sessions"), text.ToString(), CommandResultFormat.Text);
     }
 }

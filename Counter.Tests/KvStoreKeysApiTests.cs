@@ -245,6 +245,43 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
         Assert.EndsWith("\"value\":[1,2]}", lines[1], StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task TheDumpStopsAtItsLimitAndTheCountCoversEveryEntry()
+    {
+        for (var i = 0; i < 5; i++)
+        {
+            using var put = await PutAsync($"c{i}", "1");
+        }
+
+        using var limited = await _store.GetAsync($"/v1/entries?prefix={_prefix}c&limit=2");
+        var lines = (await limited.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var count = await _store.GetFromJsonAsync<CountAnswer>($"/v1/count?prefix={_prefix}c");
+        using var zero = await _store.GetAsync($"/v1/entries?prefix={_prefix}c&limit=0");
+
+        Assert.Equal(2, lines.Length);
+        Assert.All(lines, l => Assert.StartsWith($"{{\"key\":\"{_prefix}c", l, StringComparison.Ordinal));
+        Assert.Equal(new CountAnswer($"{_prefix}c", 5), count);
+        await ProblemAssert.IsAsync(zero, HttpStatusCode.BadRequest, "limit must be at least 1");
+    }
+
+    [Fact]
+    public async Task ADumpLargerThanOneWriteArrivesWhole()
+    {
+        // 300 entries of ~300 bytes: several of the stream's 32 KB writes.
+        var value = $"\"{new string('x', 280)}\"";
+        var body = "{" + string.Join(",", Enumerable.Range(0, 300).Select(i => $"\"{_prefix}w{i:D3}\":{value}")) + "}";
+        using (var bulk = await _store.PostAsync("/", new StringContent(body, Encoding.UTF8, "application/json")))
+        {
+            Assert.True(bulk.IsSuccessStatusCode, $"Bulk write answered {(int)bulk.StatusCode}.");
+        }
+
+        var lines = (await _store.GetStringAsync($"/v1/entries?prefix={_prefix}w")).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
+        Assert.Equal(300, lines.Length);
+        var keys = lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("key").GetString()).Order(StringComparer.Ordinal);
+        Assert.Equal(Enumerable.Range(0, 300).Select(i => $"{_prefix}w{i:D3}"), keys);
+    }
+
     [Theory]
     [InlineData("ttl=0", "ttl must be")]
     [InlineData("ttl=abc", "ttl must be")]
@@ -337,6 +374,8 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
     }
 
     private sealed record Page(List<string> Keys, string? Cursor);
+
+    private sealed record CountAnswer(string Prefix, long Count);
 }
 
 [Collection(ServerSideApp.Name)]

@@ -38,6 +38,9 @@ public interface IKeyValueStorage
     /// </summary>
     Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken);
 
+    /// <summary>How many live keys have the prefix (a range count for SQLite, a SCAN for Redis).</summary>
+    Task<long> CountAsync(string prefix, CancellationToken cancellationToken);
+
     /// <summary>Streams every live entry with the prefix, a page at a time, so memory stays bounded.</summary>
     IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, CancellationToken cancellationToken);
 

@@ -37,6 +37,9 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
     public Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken) =>
         RunAsync("list", () => inner.ListAsync(prefix, cursor, limit, cancellationToken), _ => StoreTelemetry.Outcomes.Completed);
 
+    public Task<long> CountAsync(string prefix, CancellationToken cancellationToken) =>
+        RunAsync("count", () => inner.CountAsync(prefix, cancellationToken), _ => StoreTelemetry.Outcomes.Completed);
+
     public async IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         using var activity = StoreTelemetry.StartOperation("scan");

@@ -201,6 +201,19 @@ public sealed class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvi
         }
     }
 
+    public Task<long> CountAsync(string prefix, CancellationToken cancellationToken) =>
+        Guarded(async () =>
+        {
+            long count = 0, cursor = 0;
+            do
+            {
+                (cursor, var keys) = await ScanAsync(prefix, cursor, ScanBatch);
+                count += (await LiveKeysAsync(keys, NowMs())).Count;
+            }
+            while (cursor != 0 && !cancellationToken.IsCancellationRequested);
+            return count;
+        });
+
     public async IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var cursor = 0L;

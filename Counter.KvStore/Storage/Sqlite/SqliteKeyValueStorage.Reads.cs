@@ -39,6 +39,17 @@ public sealed partial class SqliteKeyValueStorage
         return new KeyPage(keys, keys[^1]);
     }
 
+    public async Task<long> CountAsync(string prefix, CancellationToken cancellationToken)
+    {
+        await using var connection = await OpenReaderAsync(cancellationToken);
+        await using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM entries WHERE key >= $lower AND key < $upper AND {LiveFilter};";
+        command.Parameters.AddWithValue("$lower", prefix);
+        command.Parameters.AddWithValue("$upper", prefix + PrefixUpperBound);
+        command.Parameters.AddWithValue("$now", NowMs());
+        return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+    }
+
     public async IAsyncEnumerable<StoredEntry> ScanAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         string? after = null;
