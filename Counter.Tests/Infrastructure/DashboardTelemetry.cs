@@ -45,6 +45,24 @@ public sealed class DashboardTelemetry(Uri dashboardUrl, string apiKey) : IDispo
         return spans;
     }
 
+    /// <summary>Every log record as raw JSON text, once it contains <paramref name="text"/> (logs export in their own batches).</summary>
+    public async Task<string> WaitForLogsContainingAsync(string text)
+    {
+        var deadline = Stopwatch.StartNew();
+        var logs = "";
+        while (deadline.Elapsed < TestTimeouts.Telemetry)
+        {
+            logs = await ReadAllLogsAsync();
+            if (logs.Contains(text, StringComparison.Ordinal))
+            {
+                return logs;
+            }
+            await Task.Delay(250);
+        }
+        Assert.Fail($"No log containing '{text}' arrived within {TestTimeouts.Telemetry}.");
+        return logs;
+    }
+
     /// <summary>Every log record of every resource (all replicas), as raw JSON text, for searching.</summary>
     public Task<string> ReadAllLogsAsync() => _http.GetStringAsync("/api/telemetry/logs?limit=10000");
 
