@@ -24,6 +24,7 @@ public sealed partial class ServerSessionStore(
     KvStoreClient store,
     SessionIdentifiers identifiers,
     SessionCache cache,
+    SessionGate gate,
     SessionTelemetry telemetry,
     IOptions<SessionOptions> options,
     TimeProvider time,
@@ -36,6 +37,8 @@ public sealed partial class ServerSessionStore(
         // 1. Which session: the cookie's identifier and its storage key (a new one is issued below
         //    only when the store holds no live session for it).
         var session = Resolve(context);
+        // This replica's requests of one session go one at a time (see SessionGate).
+        using var turn = session is null ? null : await gate.EnterAsync(session.StorageKey, cancellationToken);
         // 2. Its value, from the cheapest place that has it (null: read the store).
         Loaded? loaded = session is null ? Loaded.Absent : await LoadAsync(session, useCache: true, cancellationToken);
         // 3. Apply the change and compare-and-set it until it lands.

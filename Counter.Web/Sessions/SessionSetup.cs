@@ -29,6 +29,7 @@ public static class SessionSetup
             builder.Services.AddKvStoreClient();
             builder.Services.AddSingleton<SessionIdentifiers>();
             builder.Services.AddSingleton<SessionCache>();
+            builder.Services.AddSingleton<SessionGate>();
             builder.Services.AddSingleton<ISessionStore, ServerSessionStore>();
         }
         else
