@@ -69,6 +69,12 @@ public static class StoreSetup
 
     public static WebApplication UseStoreApi(this WebApplication app)
     {
+        // Every answer is JSON (or NDJSON): no browser may sniff it into something else.
+        app.Use((context, next) =>
+        {
+            context.Response.Headers.XContentTypeOptions = "nosniff";
+            return next(context);
+        });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseMiddleware<ApiKeyMiddleware>();

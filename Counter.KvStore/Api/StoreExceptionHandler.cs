@@ -36,6 +36,7 @@ public sealed partial class StoreExceptionHandler(IProblemDetailsService problem
             }
         }
         httpContext.Response.StatusCode = status;
+        httpContext.Response.Headers.XContentTypeOptions = "nosniff"; // The handler cleared the headers set on the way in.
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

@@ -45,11 +45,12 @@ public sealed partial class BrowserClient : IDisposable
 
     /// <summary>
     /// Presses Reset as the page's form would in a browser: a same-origin form post, with the Fetch
-    /// Metadata and Origin headers a browser adds. <paramref name="headers"/> replaces them.
+    /// Metadata and Origin headers a browser adds. <paramref name="headers"/> replaces them;
+    /// <paramref name="body"/> replaces the form's empty body.
     /// </summary>
-    public async Task<HttpResponseMessage> ResetAsync(IReadOnlyDictionary<string, string>? headers = null)
+    public async Task<HttpResponseMessage> ResetAsync(IReadOnlyDictionary<string, string>? headers = null, HttpContent? body = null)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/reset") { Content = new FormUrlEncodedContent([]) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/reset") { Content = body ?? new FormUrlEncodedContent([]) };
         headers ??= new Dictionary<string, string>
         {
             ["Sec-Fetch-Site"] = "same-origin",

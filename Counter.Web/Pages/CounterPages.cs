@@ -37,10 +37,41 @@ public static class CounterPages
         return PageLayout.Html(context, PageLayout.Render(Title, body));
     }
 
+    /// <summary>The Reset form sends no fields; a body past this is not the form, and is refused unread.</summary>
+    public const int MaxResetBodyBytes = 8 * 1024;
+
     private static async Task<IResult> ResetAsync(HttpContext context, ISessionStore sessions, CancellationToken cancellationToken)
     {
+        if (!await BodyFitsAsync(context.Request, MaxResetBodyBytes, cancellationToken))
+        {
+            return PageLayout.Html(context, PageLayout.Render("Request too large", """
+                <h1>Request too large</h1>
+                <p>The Reset form sends nothing; this request carried more than 8 KB, so nothing was changed.</p>
+                <nav><a href="/">Back to the counter</a></nav>
+                """), StatusCodes.Status413PayloadTooLarge);
+        }
         await sessions.DestroyAsync(context, cancellationToken);
         return TypedResults.Redirect("/");
+    }
+
+    /// <summary>True when the body is at most <paramref name="limit"/> bytes; reads no more than that.</summary>
+    private static async Task<bool> BodyFitsAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > limit)
+        {
+            return false;
+        }
+        var buffer = new byte[4096];
+        long total = 0;
+        int read;
+        while ((read = await request.Body.ReadAsync(buffer, cancellationToken)) > 0)
+        {
+            if ((total += read) > limit)
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>The current count as JSON, without counting this request: a read that only touches the session.</summary>
@@ -48,6 +79,7 @@ public static class CounterPages
     {
         var session = await sessions.ReadAsync(context, cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.Ok(new { count = session.GetInt32(CountKey) });
     }
 
