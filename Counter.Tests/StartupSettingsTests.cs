@@ -6,7 +6,8 @@ namespace Counter.Tests;
 /// <summary>
 /// A setting with an unknown value stops the service at start-up with a message that names the
 /// allowed values, instead of silently running with the default (the old word "Sqlite" for the
-/// embedded backend is exactly such a value); so does a trusted origin that is not an origin.
+/// embedded backend is exactly such a value); so does a trusted origin that is not an origin, and
+/// a test hook switched on in Production (no environment variable: the default environment).
 /// </summary>
 public sealed class StartupSettingsTests
 {
@@ -15,6 +16,10 @@ public sealed class StartupSettingsTests
     [InlineData("Counter.Web", "Session__Mode", "Server", "Session:Mode is 'Server'; it must be one of: ServerSide, Cookie.")]
     [InlineData("Counter.Web", "CrossOrigin__TrustedOrigins__0", "https://trusted.example/app",
         "'https://trusted.example/app' in CrossOrigin:TrustedOrigins is not an origin: write scheme://host[:port], without a path.")]
+    [InlineData("Counter.KvStore", "Testing__FaultInjection", "true",
+        "Testing:FaultInjection is set, but the environment is Production: test hooks are refused there.")]
+    [InlineData("Counter.Web", "Testing__ClockControl", "true",
+        "Testing:ClockControl is set, but the environment is Production: test hooks are refused there.")]
     public async Task AnUnknownChoiceStopsTheServiceNamingTheAllowedValues(string service, string variable, string value, string message)
     {
         var dll = Repository.BuildOutput(service, service + ".dll");
@@ -25,6 +30,8 @@ public sealed class StartupSettingsTests
             RedirectStandardError = true,
         };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
+        start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
+        start.Environment.Remove("DOTNET_ENVIRONMENT");
         start.Environment[variable] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
@@ -33,5 +40,24 @@ public sealed class StartupSettingsTests
 
         Assert.NotEqual(0, process.ExitCode);
         Assert.Contains(message, await error + await output, StringComparison.Ordinal);
+    }
+}
+
+/// <summary>The test clock's hook answers bad input with 400, not a 500 (it runs only outside Production).</summary>
+[Collection(ServerSideApp.Name)]
+public sealed class TestClockInputTests(ServerSideAppFixture app)
+{
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1e300")]
+    [InlineData("NaN")]
+    [InlineData("")]
+    public async Task ABadOffsetGets400AndLeavesTheClockAlone(string offset)
+    {
+        using var store = app.CreateStoreClient();
+
+        using var response = await store.PostAsync($"/_testing/clock?offsetSeconds={Uri.EscapeDataString(offset)}", null);
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "offsetSeconds must be a number");
     }
 }

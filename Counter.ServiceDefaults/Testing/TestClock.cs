@@ -18,6 +18,7 @@ internal static class TestClock
 {
     public const string SettingName = "Testing:ClockControl";
     public const string EndpointPath = "/_testing/clock";
+    private static readonly TimeSpan MaxOffset = TimeSpan.FromDays(3650);
 
     public static void Add(IHostApplicationBuilder builder)
     {
@@ -32,9 +33,16 @@ internal static class TestClock
     {
         if (app.Configuration.GetValue<bool>(SettingName))
         {
-            app.MapPost(EndpointPath, (string offsetSeconds, AdjustableClock clock) =>
+            app.MapPost(EndpointPath, (string? offsetSeconds, AdjustableClock clock) =>
             {
-                clock.SetOffset(TimeSpan.FromSeconds(double.Parse(offsetSeconds, CultureInfo.InvariantCulture)));
+                // Ten years either way is far more than any test needs, and keeps the clock representable.
+                if (!double.TryParse(offsetSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)
+                    || !double.IsFinite(seconds) || Math.Abs(seconds) > MaxOffset.TotalSeconds)
+                {
+                    return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Invalid clock offset",
+                        detail: $"offsetSeconds must be a number of seconds within ±{MaxOffset.TotalSeconds:0}.");
+                }
+                clock.SetOffset(TimeSpan.FromSeconds(seconds));
                 return Results.Ok(new { now = clock.GetUtcNow(), processId = Environment.ProcessId });
             }).ExcludeFromDescription();
         }

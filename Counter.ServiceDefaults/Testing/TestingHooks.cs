@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace Counter.ServiceDefaults.Testing;
@@ -13,6 +14,15 @@ public static class TestingHooks
 {
     public static TBuilder AddTestingHooks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        // A production deployment must never obey a hook, whichever configuration source set it.
+        foreach (var setting in new[] { TestClock.SettingName, FaultInjection.SettingName })
+        {
+            if (builder.Environment.IsProduction() && builder.Configuration.GetValue<bool>(setting))
+            {
+                throw new InvalidOperationException(
+                    $"{setting} is set, but the environment is Production: test hooks are refused there. Remove the setting, or run with ASPNETCORE_ENVIRONMENT=Development.");
+            }
+        }
         TestClock.Add(builder);
         return builder;
     }
