@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 namespace Counter.AppHost;
 
 /// <summary>The AppHost's own settings (section "Counter"), read once.</summary>
-internal sealed record CounterSettings(SessionMode SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, StoreBackend StoreBackend, int StoreReplicas, string? RedisConnectionString)
+internal sealed record CounterSettings(SessionMode SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, StoreBackend StoreBackend, int StoreReplicas, string? RedisConnectionString, int RedisReplicaAcknowledgements)
 {
     public bool UsesRedis => StoreBackend == StoreBackend.Redis;
 
@@ -20,7 +20,8 @@ internal sealed record CounterSettings(SessionMode SessionMode, string DataPath,
             FaultInjection: section.GetValue("FaultInjection", false),
             StoreBackend: builder.Configuration.GetChoice("Counter:StoreBackend", StoreBackend.Embedded),
             StoreReplicas: section.GetValue("StoreReplicas", 1),
-            RedisConnectionString: builder.Configuration.GetConnectionString("redis"));
+            RedisConnectionString: builder.Configuration.GetConnectionString("redis"),
+            RedisReplicaAcknowledgements: section.GetValue("RedisReplicaAcknowledgements", 0));
     }
 
     /// <summary>A store that holds its data in its own process must never sit behind a load balancer.</summary>
@@ -71,7 +72,8 @@ internal static class Extensions
         kvstore.WithEnvironment("Storage__Backend", "Redis").WithReplicas(settings.StoreReplicas);
         if (settings.RedisConnectionString is { } connectionString)
         {
-            return kvstore.WithEnvironment("ConnectionStrings__redis", connectionString);
+            return kvstore.WithEnvironment("ConnectionStrings__redis", connectionString)
+                .WithEnvironment("Storage__ReplicaAcknowledgements", settings.RedisReplicaAcknowledgements.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var garnetData = Path.Combine(settings.DataPath, "garnet");
@@ -143,7 +145,7 @@ internal static class Extensions
             });
     }
 
-    /// <summary>The dump command's text: the count, the first <see cref="DumpShown"/> lines, and how to get the rest.</summary>
+    /// <summary>The dump command's text: the count, <see cref="DumpShown"/> of them (in the store's listing order), and how to get the rest.</summary>
     private static async Task<ExecuteCommandResult> DumpSummaryAsync(HttpCommandResultContext context)
     {
         if (!context.Response.IsSuccessStatusCode)
@@ -158,7 +160,7 @@ internal static class Extensions
         using var count = System.Text.Json.JsonDocument.Parse(await countResponse.Content.ReadAsStringAsync(context.CancellationToken));
         var total = count.RootElement.GetProperty("count").GetInt64();
         var text = new System.Text.StringBuilder()
-            .AppendLine(System.FormattableString.Invariant($"{total} live sessions; {(total > lines.Length ? $"the first {lines.Length}" : "all of them")}, in storage-key order:"))
+            .AppendLine(System.FormattableString.Invariant($"{total} live sessions; {(total > lines.Length ? $"{lines.Length} of them" : "all of them")}:"))
             .AppendJoin('\n', lines).AppendLine()
             .Append("Every one, from a shell: KVSTORE_API_KEY=<the kvstore-api-key parameter> dotnet run --project Counter.KvStore -- dump --url ")
             .AppendLine(context.Endpoint.Url);

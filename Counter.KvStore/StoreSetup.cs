@@ -5,7 +5,6 @@ using Counter.KvStore.Storage.Sqlite;
 using Counter.KvStore.Telemetry;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
-using StackExchange.Redis;
 
 namespace Counter.KvStore;
 
@@ -24,13 +23,20 @@ public static class StoreSetup
         var backend = builder.Configuration.GetChoice(StorageOptions.SectionName + ":Backend", new StorageOptions().Backend);
         if (backend == StorageBackend.Redis)
         {
-            var connectionString = builder.Configuration.GetConnectionString(RedisConnectionName)
-                ?? throw new InvalidOperationException("Storage:Backend is Redis but ConnectionStrings:redis is not set (host:port[,password=...]).");
-            var redisOptions = ConfigurationOptions.Parse(connectionString);
-            redisOptions.AbortOnConnectFail = false; // Start anyway; /health reports the server until it answers.
-            builder.Services.AddSingleton<IConnectionMultiplexer>(_ => ConnectionMultiplexer.Connect(redisOptions));
+            if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(RedisConnectionName)))
+            {
+                throw new InvalidOperationException("Storage:Backend is Redis but ConnectionStrings:redis is not set (host:port[,host:port...][,password=...]).");
+            }
+            // Aspire's client integration: the multiplexer (not aborting when the server is down at
+            // start; /health reports it), a health check of every node, and a span per Redis command.
+            builder.AddRedisClient(RedisConnectionName, configureOptions: redis =>
+            {
+                // The client refuses CLUSTER commands unless told: the health check asks CLUSTER INFO and the
+                // listing reads the slot map (CLUSTER NODES). The store sends no FLUSH, CONFIG or SHUTDOWN;
+                // what a connection may do on the server is the server's ACL.
+                redis.AllowAdmin = true;
+            });
             builder.Services.AddSingleton<IKeyValueStorage>(sp => Instrument(sp, ActivatorUtilities.CreateInstance<RedisKeyValueStorage>(sp)));
-            builder.Services.AddHealthChecks().AddCheck<RedisHealthCheck>("redis");
         }
         else
         {

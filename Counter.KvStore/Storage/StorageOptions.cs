@@ -27,6 +27,14 @@ public sealed class StorageOptions
     /// </summary>
     public SyncMode Synchronous { get; set; } = SyncMode.Full;
 
+    /// <summary>
+    /// Redis backend: a write is acknowledged only after this many replicas of its primary have it
+    /// (Redis WAIT, 500 ms at most, else 503), so a failover to one of them loses no acknowledged
+    /// write. 0 (default) takes the primary's word, for a single server such as Garnet.
+    /// </summary>
+    [Range(0, 5)]
+    public int ReplicaAcknowledgements { get; set; }
+
     /// <summary>Longest key accepted, in characters.</summary>
     [Range(1, 1024)]
     public int MaxKeyLength { get; set; } = 250;

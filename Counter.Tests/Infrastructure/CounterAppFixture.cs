@@ -48,15 +48,39 @@ public abstract class CounterAppFixture : IAsyncLifetime
 
     public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "counter-tests", Guid.NewGuid().ToString("N"));
 
-    public DistributedApplication App => _app ?? throw new InvalidOperationException("The app is not started yet.");
+    public DistributedApplication App => Running(_app) ?? throw new InvalidOperationException("The app is not started yet.");
 
-    public Uri WebUrl { get; private set; } = null!;
+    public Uri WebUrl { get => Running(field); private set; } = null!;
 
-    public Uri StoreUrl { get; private set; } = null!;
+    public Uri StoreUrl { get => Running(field); private set; } = null!;
+
+    /// <summary>
+    /// Set when a tool from outside NuGet that this app needs is missing (the install step): the app
+    /// is not started and every test that uses it skips (fails under COUNTER_REQUIRE_ALL_TESTS=1).
+    /// Tests of such an app are [SkippableFact]s.
+    /// </summary>
+    protected virtual string? MissingTool => null;
+
+    /// <summary>Starts what the app needs before the AppHost and returns extra AppHost arguments.</summary>
+    protected virtual Task<IEnumerable<string>> PrepareAsync(CancellationToken cancellationToken) => Task.FromResult(Enumerable.Empty<string>());
+
+    private T Running<T>(T value)
+    {
+        if (MissingTool is { } installStep)
+        {
+            RequiredTools.SkipUnless(false, installStep);
+        }
+        return value;
+    }
 
     public async Task InitializeAsync()
     {
+        if (MissingTool is not null)
+        {
+            return;
+        }
         var cancellationToken = TestTimeouts.StartupToken();
+        var extraArguments = await PrepareAsync(cancellationToken);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Counter_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = EnableDashboard },
             [
@@ -69,6 +93,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Counter:FaultInjection={FaultInjection}",
                 $"--Parameters:kvstore-api-key={ApiKey}",
                 $"--Parameters:session-key-secret={SessionKeySecret}",
+                .. extraArguments,
             ],
             cancellationToken);
         builder.Configuration["AppHost:DashboardApiKey"] = DashboardApiKey;
@@ -91,7 +116,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
         }
     }
 
-    public async Task DisposeAsync()
+    public virtual async Task DisposeAsync()
     {
         if (_app is not null)
         {
@@ -210,6 +235,49 @@ public sealed class RedisAppFixture : CounterAppFixture
     public override int StoreReplicas => 2;
 
     protected override bool EnableDashboard => true;
+}
+
+/// <summary>
+/// Server-side mode on a real Redis Cluster (3 primaries, 1 replica each, started here): two web
+/// replicas in front of two store replicas, the store given the cluster through
+/// ConnectionStrings:redis and acknowledging a write once a replica has it.
+/// </summary>
+public class RedisClusterAppFixture : CounterAppFixture
+{
+    protected override string SessionMode => "ServerSide";
+
+    public override string StoreBackend => "Redis";
+
+    public override int WebReplicas => 2;
+
+    public override int StoreReplicas => 2;
+
+    protected override bool EnableDashboard => true;
+
+    protected override string? MissingTool => RedisCluster.IsInstalled ? null : RedisCluster.InstallStep;
+
+    public RedisCluster Cluster { get; private set; } = null!;
+
+    protected override async Task<IEnumerable<string>> PrepareAsync(CancellationToken cancellationToken)
+    {
+        Cluster = await RedisCluster.StartAsync(cancellationToken);
+        return [$"--ConnectionStrings:redis={Cluster.ConnectionString}", "--Counter:RedisReplicaAcknowledgements=1"];
+    }
+
+    public override async Task DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Cluster is not null)
+        {
+            await Cluster.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterApp : ICollectionFixture<RedisClusterAppFixture>
+{
+    public const string Name = "redis-cluster app";
 }
 
 [CollectionDefinition(Name)]

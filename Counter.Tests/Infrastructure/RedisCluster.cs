@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Net.Sockets;
+
+namespace Counter.Tests.Infrastructure;
+
+/// <summary>
+/// A real Redis Cluster on loopback from Debian's redis-server: 3 primaries with 1 replica each,
+/// formed by <c>redis-cli --cluster create</c>, stopped (and its folder deleted) on dispose. Nodes
+/// fail over 2 s after a primary stops answering, and a cluster with a slot down still serves the
+/// other slots (cluster-require-full-coverage no), as a production cluster in front of sessions
+/// should be set up.
+/// </summary>
+public sealed class RedisCluster : IAsyncDisposable
+{
+    public const string InstallStep = "redis-server or redis-cli is not installed; install them with: sudo apt-get install -y redis-server";
+
+    private const int Primaries = 3;
+    private const int NodeTimeoutMs = 2000;
+
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "counter-tests", "redis-cluster-" + Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<int, Process> _nodes = [];
+
+    private RedisCluster()
+    {
+    }
+
+    /// <summary>Every node's port; the first three were created as primaries.</summary>
+    public IReadOnlyList<int> Ports { get; private set; } = [];
+
+    /// <summary>The connection string web's store is given: every primary, as an operator would list them.</summary>
+    public string ConnectionString => string.Join(',', Ports.Take(Primaries).Select(p => $"127.0.0.1:{p}"));
+
+    public static bool IsInstalled => File.Exists("/usr/bin/redis-server") && File.Exists("/usr/bin/redis-cli");
+
+    public static async Task<RedisCluster> StartAsync(CancellationToken cancellationToken)
+    {
+        var cluster = new RedisCluster();
+        try
+        {
+            cluster.Ports = FreePortPairs(Primaries * 2);
+            foreach (var port in cluster.Ports)
+            {
+                cluster.StartNode(port);
+            }
+            foreach (var port in cluster.Ports)
+            {
+                await WaitUntilAsync(async () => await CliAsync(port, "PING") == "PONG", $"node {port} to answer PING", cancellationToken);
+            }
+            var create = await RunAsync("redis-cli", ["--cluster", "create", .. cluster.Ports.Select(p => $"127.0.0.1:{p}"), "--cluster-replicas", "1", "--cluster-yes"], cancellationToken);
+            if (!create.Contains("[OK] All 16384 slots covered", StringComparison.Ordinal))
+            {
+                throw new InvalidOperationException("redis-cli --cluster create failed:\n" + create);
+            }
+            await cluster.WaitHealthyAsync(cancellationToken);
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Waits until every node says cluster_state:ok and every primary has a replica in sync.</summary>
+    public async Task WaitHealthyAsync(CancellationToken cancellationToken)
+    {
+        foreach (var port in _nodes.Keys)
+        {
+            await WaitUntilAsync(async () => (await CliAsync(port, "CLUSTER", "INFO")).Contains("cluster_state:ok", StringComparison.Ordinal), $"node {port} to report cluster_state:ok", cancellationToken);
+        }
+        await WaitUntilAsync(async () =>
+        {
+            var primaries = await PrimaryPortsAsync();
+            foreach (var port in primaries)
+            {
+                var replication = await CliAsync(port, "INFO", "replication");
+                if (!replication.Contains("connected_slaves:1", StringComparison.Ordinal) || !replication.Contains("state=online", StringComparison.Ordinal))
+                {
+                    return false;
+                }
+            }
+            return primaries.Count == Primaries;
+        }, "every primary to have a replica online", cancellationToken);
+    }
+
+    /// <summary>The ports of the nodes that are primaries now (from CLUSTER NODES of a live node).</summary>
+    public async Task<IReadOnlyList<int>> PrimaryPortsAsync()
+    {
+        var live = _nodes.First(n => !n.Value.HasExited).Key;
+        var nodes = await CliAsync(live, "CLUSTER", "NODES");
+        return nodes.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .Where(f => f[2].Contains("master", StringComparison.Ordinal) && !f[2].Contains("fail", StringComparison.Ordinal) && f.Length > 8)
+            .Select(f => int.Parse(f[1][(f[1].IndexOf(':', StringComparison.Ordinal) + 1)..f[1].IndexOf('@', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))
+            .ToList();
+    }
+
+    /// <summary>SIGKILL of one node: nothing flushed, no goodbye to the cluster.</summary>
+    public void Kill(int port)
+    {
+        _nodes[port].Kill();
+        _nodes[port].WaitForExit();
+    }
+
+    /// <summary>Starts a killed node again over its folder: it rejoins the cluster, as a replica if it was replaced.</summary>
+    public void Restart(int port) => StartNode(port);
+
+    /// <summary>Runs one redis-cli command against a node and returns its output.</summary>
+    public static Task<string> CliAsync(int port, params string[] command) =>
+        RunAsync("redis-cli", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. command], CancellationToken.None);
+
+    private void StartNode(int port)
+    {
+        var folder = Path.Combine(_folder, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        Directory.CreateDirectory(folder);
+        var start = new ProcessStartInfo("redis-server",
+        [
+            "--port", port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--dir", folder,
+            "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
+            "--cluster-node-timeout", NodeTimeoutMs.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            "--cluster-require-full-coverage", "no",
+            // Durability here comes from the replica (the store WAITs for it), not from disk.
+            "--save", "", "--appendonly", "no",
+            "--logfile", "redis.log",
+        ])
+        {
+            UseShellExecute = false,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        _nodes.GetValueOrDefault(port)?.Dispose();
+        _nodes[port] = Process.Start(start) ?? throw new InvalidOperationException("Could not start redis-server.");
+    }
+
+    private static async Task<string> RunAsync(string file, IEnumerable<string> args, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(file, args) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"Could not start {file}.");
+        process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
+        var error = process.StandardError.ReadToEndAsync(cancellationToken);
+        await process.WaitForExitAsync(cancellationToken).WaitAsync(TestTimeouts.Request, cancellationToken);
+        return ((await output) + (await error)).Trim();
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (!await condition())
+        {
+            if (deadline.Elapsed > TestTimeouts.Startup)
+            {
+                throw new TimeoutException($"Timed out waiting for {what}.");
+            }
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    /// <summary>Ports p whose cluster bus port p + 10000 is free too.</summary>
+    private static List<int> FreePortPairs(int count)
+    {
+        var ports = new List<int>();
+        while (ports.Count < count)
+        {
+            var port = Random.Shared.Next(20000, 50000);
+            if (!ports.Contains(port) && IsFree(port) && IsFree(port + 10000))
+            {
+                ports.Add(port);
+            }
+        }
+        return ports;
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, port);
+            listener.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes.Values)
+        {
+            try
+            {
+                if (!node.HasExited)
+                {
+                    node.Kill();
+                    await node.WaitForExitAsync();
+                }
+            }
+            catch (InvalidOperationException)
+            {
+                // Already gone.
+            }
+            node.Dispose();
+        }
+        try
+        {
+            Directory.Delete(_folder, recursive: true);
+        }
+        catch (IOException)
+        {
+            // In /tmp; a node's last write may race the delete.
+        }
+    }
+}
