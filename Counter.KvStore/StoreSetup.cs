@@ -31,6 +31,9 @@ public static class StoreSetup
             // start; /health reports it), a health check of every node, and a span per Redis command.
             builder.AddRedisClient(RedisConnectionName, configureOptions: redis =>
             {
+                // A command for a node that is down fails at once (503) instead of queueing until the
+                // client's 5 s timeout: pages for that node's slots say so within their bound.
+                redis.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast;
                 // The client refuses CLUSTER commands unless told: the health check asks CLUSTER INFO and the
                 // listing reads the slot map (CLUSTER NODES). The store sends no FLUSH, CONFIG or SHUTDOWN;
                 // what a connection may do on the server is the server's ACL.

@@ -258,10 +258,13 @@ public class RedisClusterAppFixture : CounterAppFixture
 
     public RedisCluster Cluster { get; private set; } = null!;
 
+    /// <summary>Replicas a write waits for before the store acknowledges it (1; 0 measures what WAIT prevents).</summary>
+    public virtual int ReplicaAcknowledgements => 1;
+
     protected override async Task<IEnumerable<string>> PrepareAsync(CancellationToken cancellationToken)
     {
         Cluster = await RedisCluster.StartAsync(cancellationToken);
-        return [$"--ConnectionStrings:redis={Cluster.ConnectionString}", "--Counter:RedisReplicaAcknowledgements=1"];
+        return [$"--ConnectionStrings:redis={Cluster.ConnectionString}", $"--Counter:RedisReplicaAcknowledgements={ReplicaAcknowledgements}"];
     }
 
     public override async Task DisposeAsync()

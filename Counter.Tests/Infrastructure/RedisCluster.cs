@@ -102,16 +102,43 @@ public sealed class RedisCluster : IAsyncDisposable
         _nodes[port].WaitForExit();
     }
 
-    /// <summary>Starts a killed node again over its folder: it rejoins the cluster, as a replica if it was replaced.</summary>
-    public void Restart(int port) => StartNode(port);
+    /// <summary>
+    /// Replaces a killed node the way an operator would: a fresh, empty node on its port joins as the
+    /// replica of the primary that has none. (Restarted over its old nodes.conf, an empty node would
+    /// claim its old slots as a primary until the cluster corrects it, and answer misses meanwhile.)
+    /// </summary>
+    public async Task ReplaceWithReplicaAsync(int port, CancellationToken cancellationToken)
+    {
+        var live = _nodes.First(n => !n.Value.HasExited).Key;
+        var nodes = (await CliAsync(live, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToList();
+        var orphan = nodes.Single(f => f[2].Contains("master", StringComparison.Ordinal) && !f[2].Contains("fail", StringComparison.Ordinal) && f.Length > 8
+            && !nodes.Any(r => r[3] == f[0] && !r[2].Contains("fail", StringComparison.Ordinal)))[0];
+        // The cluster forgets the dead node's id, so the new node may take its address.
+        var dead = nodes.Single(f => f[1].StartsWith($"127.0.0.1:{port}@", StringComparison.Ordinal))[0];
+        foreach (var other in _nodes.Where(n => n.Key != port && !n.Value.HasExited).Select(n => n.Key))
+        {
+            await CliAsync(other, "CLUSTER", "FORGET", dead);
+        }
+        Directory.Delete(NodeFolder(port), recursive: true);
+        StartNode(port);
+        await WaitUntilAsync(async () => await CliAsync(port, "PING") == "PONG", $"node {port} to answer PING", cancellationToken);
+        var added = await RunAsync("redis-cli", ["--cluster", "add-node", $"127.0.0.1:{port}", $"127.0.0.1:{live}", "--cluster-slave", "--cluster-master-id", orphan], cancellationToken);
+        if (!added.Contains("[OK] New node added correctly", StringComparison.Ordinal))
+        {
+            throw new InvalidOperationException("redis-cli --cluster add-node failed:\n" + added);
+        }
+        await WaitHealthyAsync(cancellationToken);
+    }
 
     /// <summary>Runs one redis-cli command against a node and returns its output.</summary>
     public static Task<string> CliAsync(int port, params string[] command) =>
         RunAsync("redis-cli", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. command], CancellationToken.None);
 
+    private string NodeFolder(int port) => Path.Combine(_folder, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
     private void StartNode(int port)
     {
-        var folder = Path.Combine(_folder, port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var folder = NodeFolder(port);
         Directory.CreateDirectory(folder);
         var start = new ProcessStartInfo("redis-server",
         [
