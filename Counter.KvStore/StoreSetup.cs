@@ -23,7 +23,8 @@ public static class StoreSetup
         var backend = builder.Configuration.GetChoice(StorageOptions.SectionName + ":Backend", new StorageOptions().Backend);
         if (backend == StorageBackend.Redis)
         {
-            if (string.IsNullOrEmpty(builder.Configuration.GetConnectionString(RedisConnectionName)))
+            var connectionString = builder.Configuration.GetConnectionString(RedisConnectionName);
+            if (string.IsNullOrEmpty(connectionString))
             {
                 throw new InvalidOperationException("Storage:Backend is Redis but ConnectionStrings:redis is not set (host:port[,host:port...][,password=...]).");
             }
@@ -32,8 +33,14 @@ public static class StoreSetup
             builder.AddRedisClient(RedisConnectionName, configureOptions: redis =>
             {
                 // A command for a node that is down fails at once (503) instead of queueing until the
-                // client's 5 s timeout: pages for that node's slots say so within their bound.
+                // client's 5 s timeout; it still waits for one reconnect attempt, which the connect
+                // timeout bounds: 5 s by default, 0.5 s here unless the connection string says otherwise
+                // (a cluster shard that is down measured 2.8-3.9 s per call with the default, 0.7-1.0 s with this).
                 redis.BacklogPolicy = StackExchange.Redis.BacklogPolicy.FailFast;
+                if (!connectionString.Contains("connectTimeout", StringComparison.OrdinalIgnoreCase))
+                {
+                    redis.ConnectTimeout = 500;
+                }
                 // The client refuses CLUSTER commands unless told: the health check asks CLUSTER INFO and the
                 // listing reads the slot map (CLUSTER NODES). The store sends no FLUSH, CONFIG or SHUTDOWN;
                 // what a connection may do on the server is the server's ACL.

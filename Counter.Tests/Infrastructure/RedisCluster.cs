@@ -95,6 +95,15 @@ public sealed class RedisCluster : IAsyncDisposable
             .ToList();
     }
 
+    /// <summary>The port of the replica of the primary on <paramref name="primaryPort"/>.</summary>
+    public static async Task<int> ReplicaOfAsync(int primaryPort)
+    {
+        var nodes = (await CliAsync(primaryPort, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToList();
+        var primaryId = nodes.Single(f => f[2].Contains("myself", StringComparison.Ordinal))[0];
+        var replica = nodes.Single(f => f[3] == primaryId)[1];
+        return int.Parse(replica[(replica.IndexOf(':', StringComparison.Ordinal) + 1)..replica.IndexOf('@', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>SIGKILL of one node: nothing flushed, no goodbye to the cluster.</summary>
     public void Kill(int port)
     {

@@ -9,6 +9,8 @@ namespace Counter.KvStore.Storage.Redis;
 /// </summary>
 internal static class RedisPrimaries
 {
+    private const int TotalSlots = 16384;
+
     /// <summary>One primary: its name (lowest slot; 0 for a single server) and its connection.</summary>
     public readonly record struct Primary(int Name, IServer Server);
 
@@ -37,10 +39,15 @@ internal static class RedisPrimaries
         {
             throw new StorageUnavailableException("No Redis Cluster node answered CLUSTER NODES.");
         }
-        // A failed primary keeps its slots until a replica takes over: it stays in the list, so a
-        // listing fails (503) rather than silently missing its keys.
-        return map.Nodes
-            .Where(n => !n.IsReplica && n.Slots.Count > 0)
+        var primaries = map.Nodes.Where(n => !n.IsReplica && n.Slots.Count > 0).ToList();
+        // A failed primary keeps its slots until a replica takes over, but the client's map leaves it
+        // out: a listing without every slot would silently miss keys, so it fails (503) instead.
+        var covered = primaries.SelectMany(n => n.Slots).Sum(range => range.To - range.From + 1);
+        if (covered < TotalSlots)
+        {
+            throw new StorageUnavailableException($"{TotalSlots - covered} of the cluster's {TotalSlots} hash slots have no reachable primary; a complete listing is impossible until they do.");
+        }
+        return primaries
             .Select(n => new Primary(n.Slots.Min(s => s.From), redis.GetServer(n.EndPoint!)))
             .OrderBy(p => p.Name)
             .ToList();

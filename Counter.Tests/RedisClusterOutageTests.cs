@@ -1,0 +1,81 @@
+using System.Diagnostics;
+using System.Net.Http.Json;
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests;
+
+/// <summary>
+/// One shard of the Redis Cluster is gone (its primary and its replica killed): calls for its
+/// slots answer 503 quickly, calls for the other slots go on, and calls that need every primary
+/// (listing, count, the bulk write across slots) answer 503, never 500 or a partial answer. Its
+/// own cluster and app, since the shard stays dead.
+/// </summary>
+[Collection(RedisClusterOutageApp.Name)]
+public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
+{
+    [SkippableFact]
+    public async Task AShardDownMeans503ForItsKeysOnlyAndNever500()
+    {
+        using var store = app.CreateStoreClient();
+        var prefix = "outage" + Guid.NewGuid().ToString("N")[..8] + ":";
+        var keys = Enumerable.Range(0, 30).Select(i => prefix + i).ToList();
+        foreach (var key in keys)
+        {
+            using var put = await store.PutAsync($"/v1/keys/{key}", JsonContent.Create(new { n = 1 }));
+            Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        }
+        var victim = (await app.Cluster.PrimaryPortsAsync())[0];
+        var onVictim = (await RedisCluster.CliAsync(victim, "KEYS", $"kv:{prefix}*")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(k => k["kv:".Length..]).ToHashSet();
+        Assert.NotEmpty(onVictim);
+        Assert.True(onVictim.Count < keys.Count, "Every key landed on one primary.");
+
+        app.Cluster.Kill(await RedisCluster.ReplicaOfAsync(victim));
+        app.Cluster.Kill(victim);
+
+        foreach (var key in keys)
+        {
+            var watch = Stopwatch.StartNew();
+            using var get = await store.GetAsync($"/v1/keys/{key}");
+            Assert.True(watch.Elapsed < LoadDriver.PageBound, $"GET {key} took {watch.Elapsed}.");
+            if (onVictim.Contains(key))
+            {
+                await ProblemAssert.IsAsync(get, HttpStatusCode.ServiceUnavailable, "applied");
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+                using var put = await store.PutAsync($"/v1/keys/{key}", JsonContent.Create(new { n = 2 }));
+                Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+            }
+        }
+        // Calls that need every primary cannot be complete, so they say so (by now the cluster has
+        // marked the shard failed, and the client's slot map has left it out).
+        using (var list = await store.GetAsync($"/v1/keys?prefix={prefix}"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, list.StatusCode);
+        }
+        using (var count = await store.GetAsync($"/v1/count?prefix={prefix}"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, count.StatusCode);
+        }
+        using (var dump = await store.GetAsync($"/v1/entries?prefix={prefix}"))
+        {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, dump.StatusCode);
+        }
+        using (var bulk = await store.PostAsync("/", JsonContent.Create(keys.ToDictionary(k => k, _ => 3))))
+        {
+            await ProblemAssert.IsAsync(bulk, HttpStatusCode.ServiceUnavailable, "applied");
+        }
+    }
+}
+
+public sealed class RedisClusterOutageAppFixture : RedisClusterAppFixture
+{
+    protected override bool EnableDashboard => false;
+}
+
+[CollectionDefinition(Name)]
+public sealed class RedisClusterOutageApp : ICollectionFixture<RedisClusterOutageAppFixture>
+{
+    public const string Name = "redis-cluster outage app";
+}
