@@ -104,8 +104,10 @@ public abstract class CounterAppFixture : IAsyncLifetime
             .WithEnvironment("CrossOrigin__TrustedOrigins__0", TrustedOrigin);
         _app = await builder.BuildAsync(cancellationToken);
         await _app.StartAsync(cancellationToken);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("kvstore", cancellationToken).WaitAsync(TestTimeouts.Startup, cancellationToken);
-        await _app.ResourceNotifications.WaitForResourceHealthyAsync("web", cancellationToken).WaitAsync(TestTimeouts.Startup, cancellationToken);
+        // Every replica: WaitForResourceHealthyAsync is satisfied by the first, and the proxy may send
+        // a test's first request to one that is still connecting to its storage.
+        await WaitForEveryReplicaHealthyAsync("kvstore", StoreReplicas, cancellationToken).WaitAsync(TestTimeouts.Startup, cancellationToken);
+        await WaitForEveryReplicaHealthyAsync("web", WebReplicas, cancellationToken).WaitAsync(TestTimeouts.Startup, cancellationToken);
         WebUrl = _app.GetEndpoint("web", "http");
         StoreUrl = _app.GetEndpoint("kvstore", "http");
         if (EnableDashboard)
@@ -113,6 +115,30 @@ public abstract class CounterAppFixture : IAsyncLifetime
             var login = await _app.GetDashboardUrlAsync(cancellationToken) ?? throw new InvalidOperationException("No dashboard URL.");
             DashboardLoginUrl = login;
             DashboardUrl = new Uri(login.GetLeftPart(UriPartial.Authority));
+        }
+    }
+
+    private async Task WaitForEveryReplicaHealthyAsync(string resource, int replicas, CancellationToken cancellationToken)
+    {
+        var healthy = new HashSet<string>();
+        await foreach (var update in App.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            if (update.Resource.Name != resource)
+            {
+                continue;
+            }
+            if (update.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy)
+            {
+                healthy.Add(update.ResourceId);
+            }
+            else
+            {
+                healthy.Remove(update.ResourceId);
+            }
+            if (healthy.Count >= replicas)
+            {
+                return;
+            }
         }
     }
 
