@@ -22,13 +22,15 @@ public sealed class BenchmarkSmokeTests
         "Counter, server-side (embedded SQLite store)",
         "Counter, server-side (embedded), OpenTelemetry on",
         "Counter, server-side (store on Redis backend)",
+        "Counter, server-side on a Redis Cluster (3 primaries + 3 replicas), each write waits for its replica",
+        "Counter, server-side on the same Redis Cluster, no replica wait",
     ];
 
     [SkippableFact]
     public async Task SmokeRunPrintsThePageAndStoreTablesForEveryTarget()
     {
-        RequiredTools.SkipUnless(OnPath("wrk") && OnPath("redis-server") && OnPath("curl"),
-            "The benchmark needs wrk, redis-server and curl; install them with: sudo apt-get install -y wrk redis-server curl");
+        RequiredTools.SkipUnless(OnPath("wrk") && OnPath("redis-server") && OnPath("redis-cli") && OnPath("curl"),
+            "The benchmark needs wrk, redis-server, redis-cli and curl; install them with: sudo apt-get install -y wrk redis-server curl");
 
         var (exitCode, output, errors) = await RunSmokeAsync(TimeSpan.FromMinutes(8));
 
@@ -39,8 +41,8 @@ public sealed class BenchmarkSmokeTests
             var row = Row(output, target);
             Assert.True(int.Parse(row[1], CultureInfo.InvariantCulture) > 0, $"{target} served no pages:\n{output}");
             // "total (web N + store N ...)" and "web N + store N ...": one figure per process of the target.
-            Assert.Matches(@"^\d+ \(web \d+( \+ (store|redis) \d+)*\)$", row[6]);
-            Assert.Matches(@"^web \d+( \+ (store|redis) \d+)*$", row[8]);
+            Assert.Matches(@"^\d+ \(web \d+( \+ (store|redis|cluster) \d+)*\)$", row[6]);
+            Assert.Matches(@"^web \d+( \+ (store|redis|cluster) \d+)*$", row[8]);
         }
         Assert.Contains("### KV store API", output);
         foreach (var backend in new[] { "embedded SQLite", "Redis backend (redis-server)" })

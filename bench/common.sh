@@ -5,10 +5,12 @@ secret="bench-session-secret-0123456789abcdef0123456789"
 
 wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
 
-cpu_ms() { # user+system CPU of a pid, in ms
-  awk '{print ($14+$15)*10}' "/proc/$1/stat"
+cpu_ms() { # user+system CPU of one or more pids, in ms
+  local p t=0; for p in "$@"; do t=$(( t + $(awk '{print ($14+$15)*10}' "/proc/$p/stat") )); done; echo "$t"
 }
-peak_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status"; }
+peak_mb() { # peak RSS of one or more pids, summed, in MiB
+  local p t=0; for p in "$@"; do t=$(( t + $(awk '/VmHWM/ {print $2}' "/proc/$p/status") )); done; awk -v k="$t" 'BEGIN {printf "%.0f", k/1024}'
+}
 
 make_sessions() { # port users cookies-file jar: one session per user, made like a browser would;
   # writes one Cookie header value per line (what bench/session.lua replays, one line per wrk thread)

@@ -2,7 +2,7 @@
 # Counter benchmark: prints a Markdown table. Usage:
 #   bash bench/run.sh             # full run (~13 min): page throughput, store API, 100k and 1M sessions, dump
 #   bash bench/run.sh --smoke     # a few seconds per step, no 1M-key steps
-#   bash bench/run.sh --pages     # only the page-throughput table (~6 min)
+#   bash bench/run.sh --pages     # only the page-throughput table (~10 min)
 # Drives Release builds over loopback with wrk (one thread and one connection per user, each user
 # keeping its own session cookies). Targets run one after another, alternating, in four rounds.
 set -euo pipefail
@@ -18,7 +18,7 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 
 need() { command -v "$1" >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq "$2" >/dev/null; } || { echo "install $2 (apt-get install $2)" >&2; exit 2; }; }
-need wrk wrk; need redis-server redis-server; need curl curl
+need wrk wrk; need redis-server redis-server; need redis-cli redis-tools; need curl curl
 
 echo "Building Release..." >&2
 for p in Counter.Web Counter.KvStore bench/Counter.Bench.Baseline; do
@@ -40,22 +40,40 @@ start redis redis-server --port 5301 --save "" --appendonly no
 # The same Redis made durable like the embedded store (append-only file, fsync before every reply).
 mkdir -p "$work/aof"
 start redisaof redis-server --port 5311 --save "" --appendonly yes --appendfsync always --dir "$work/aof"
+# A Redis Cluster of 3 primaries with 1 replica each (the test suite's topology), for the store
+# with and without waiting for a replica (Storage:ReplicaAcknowledgements 1 and 0).
+cluster_ports=(5321 5322 5323 5324 5325 5326)
+for p in "${cluster_ports[@]}"; do
+  mkdir -p "$work/cluster/$p"
+  start "c$p" redis-server --port "$p" --bind 127.0.0.1 --dir "$work/cluster/$p" --cluster-enabled yes --cluster-config-file nodes.conf \
+    --cluster-node-timeout 2000 --cluster-require-full-coverage no --save "" --appendonly no
+done
+for p in "${cluster_ports[@]}"; do for _ in $(seq 1 50); do [ "$(redis-cli -p "$p" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done; done
+redis-cli --cluster create $(printf '127.0.0.1:%s ' "${cluster_ports[@]}") --cluster-replicas 1 --cluster-yes >"$work/cluster.log" 2>&1
+for _ in $(seq 1 100); do [ "$(redis-cli -p 5321 info replication | grep -c 'state=online')" = 1 ] \
+  && redis-cli -p 5321 cluster info | grep -q cluster_state:ok && break; sleep 0.1; done
+pid_cluster="$(for p in "${cluster_ports[@]}"; do v="pid_c$p"; printf '%s ' "${!v}"; done)"
+cluster_nodes="127.0.0.1:5321,127.0.0.1:5322,127.0.0.1:5323"
 # Telemetry off (OTEL_SDK_DISABLED) in both tiers like the baseline, which has none; one extra
 # target (its own web and store) keeps it on.
 off=(OTEL_SDK_DISABLED=true)
 start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Access__ApiKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
 start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Access__ApiKey=$api_key Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
 start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Access__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
+start kvcluster "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Access__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
+start kvcluster0 "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Access__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
 common=("${quiet[@]}" "${off[@]}" KvClient__ApiKey=$api_key Session__KeySecret=$secret)
 start servertel "${quiet[@]}" KvClient__ApiKey=$api_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
 start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
+start servercluster "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5328 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5327 dotnet "$web_dll"
+start servercluster0 "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5330 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5329 dotnet "$web_dll"
 start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CACHE=redis REDIS=127.0.0.1:5301 dotnet "$base_dll"
 start basenotoken "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5313 BASELINE_CACHE=redis BASELINE_TOKEN=false REDIS=127.0.0.1:5301 dotnet "$base_dll"
 start baseaof "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5312 BASELINE_CACHE=redis REDIS=127.0.0.1:5311 dotnet "$base_dll"
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
-for u in 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5313/ 5312/ 5306/; do wait_up "http://127.0.0.1:$u"; done
+for u in 5327/health 5329/health 5328/health 5330/health 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5313/ 5312/ 5306/; do wait_up "http://127.0.0.1:$u"; done
 
 # One page target: label, port, the processes whose CPU counts toward the request (name:pid variable).
 declare -A rps p50 p90 p99 errs cpu
@@ -66,18 +84,20 @@ targets=("baseredis|Built-in session over Redis, anti-forgery token in the form 
          "cookie|Counter, cookie mode|5304|web:pid_cookie"
          "server|Counter, server-side (embedded SQLite store)|5303|web:pid_server store:pid_kvstore"
          "servertel|Counter, server-side (embedded), OpenTelemetry on|5309|web:pid_servertel store:pid_kvstoretel"
-         "serverredis|Counter, server-side (store on Redis backend)|5308|web:pid_serverredis store:pid_kvredis redis:pid_redis")
-pid_of() { local v=${1#*:}; echo "${!v}"; } # "web:pid_server" -> the pid in $pid_server
+         "serverredis|Counter, server-side (store on Redis backend)|5308|web:pid_serverredis store:pid_kvredis redis:pid_redis"
+         "servercluster|Counter, server-side on a Redis Cluster (3 primaries + 3 replicas), each write waits for its replica|5328|web:pid_servercluster store:pid_kvcluster cluster:pid_cluster"
+         "servercluster0|Counter, server-side on the same Redis Cluster, no replica wait|5330|web:pid_servercluster0 store:pid_kvcluster0 cluster:pid_cluster")
+pid_of() { local v=${1#*:}; echo "${!v}"; } # "web:pid_server" -> the pid(s) in $pid_server
 run_page() {
   local id=$1 port=$2 who=$3 cookies="$work/cookies-$1"
   make_sessions "$port" "$users" "$cookies" "$work/jar"
   local -A before; local p
-  for p in $who; do before[$p]=$(cpu_ms "$(pid_of "$p")"); done
+  for p in $who; do before[$p]=$(cpu_ms $(pid_of "$p")); done
   local out; out=$(COOKIES_FILE="$cookies" wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
   local r; r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
   local total=0 parts="" used
   for p in $who; do
-    used=$(awk -v c=$(( $(cpu_ms "$(pid_of "$p")") - before[$p] )) -v r="$r" -v d="$duration" 'BEGIN {printf "%.0f", c * 1000 / (r * d)}')
+    used=$(awk -v c=$(( $(cpu_ms $(pid_of "$p")) - before[$p] )) -v r="$r" -v d="$duration" 'BEGIN {printf "%.0f", c * 1000 / (r * d)}')
     total=$((total + used)); parts+="${parts:+ + }${p%%:*} $used"
   done
   rps[$id]=$(( ${rps[$id]:-0} + r ))
@@ -96,7 +116,7 @@ for round in $(seq 1 "$rounds"); do
 done
 
 base=$(( rps[baseredis] / rounds ))
-peaks() { local p out=""; for p in $1; do out+="${out:+ + }${p%%:*} $(peak_mb "$(pid_of "$p")")"; done; echo "$out"; }
+peaks() { local p out=""; for p in $1; do out+="${out:+ + }${p%%:*} $(peak_mb $(pid_of "$p"))"; done; echo "$out"; }
 echo
 echo "### Page throughput ($(date -u +%Y-%m-%d), $(nproc) cores, $users users, wrk, ${duration}s x $rounds)"
 echo
