@@ -83,25 +83,37 @@ public sealed class RedisCluster : IAsyncDisposable
         }, "every primary to have a replica online", cancellationToken);
     }
 
-    /// <summary>The ports of the nodes that are primaries now (from CLUSTER NODES of a live node).</summary>
-    public async Task<IReadOnlyList<int>> PrimaryPortsAsync()
+    /// <summary>One line of CLUSTER NODES: id, port, flags, its primary's id ("-" for a primary), and whether it serves slots.</summary>
+    private sealed record Node(string Id, int Port, string Flags, string PrimaryId, bool ServesSlots)
     {
-        var live = _nodes.First(n => !n.Value.HasExited).Key;
-        var nodes = await CliAsync(live, "CLUSTER", "NODES");
-        return nodes.Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(' '))
-            .Where(f => f[2].Contains("master", StringComparison.Ordinal) && !f[2].Contains("fail", StringComparison.Ordinal) && f.Length > 8)
-            .Select(f => int.Parse(f[1][(f[1].IndexOf(':', StringComparison.Ordinal) + 1)..f[1].IndexOf('@', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))
-            .ToList();
+        public bool IsLivePrimary => Flags.Contains("master", StringComparison.Ordinal) && !IsFailed && ServesSlots;
+
+        public bool IsFailed => Flags.Contains("fail", StringComparison.Ordinal);
+
+        public bool IsMyself => Flags.Contains("myself", StringComparison.Ordinal);
     }
+
+    /// <summary>The cluster map as the node on <paramref name="port"/> sees it.</summary>
+    private static async Task<List<Node>> NodesAsync(int port) =>
+        (await CliAsync(port, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split(' '))
+            .Select(f => new Node(f[0],
+                int.Parse(f[1][(f[1].IndexOf(':', StringComparison.Ordinal) + 1)..f[1].IndexOf('@', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture),
+                f[2], f[3], f.Length > 8))
+            .ToList();
+
+    private int LiveNode => _nodes.First(n => !n.Value.HasExited).Key;
+
+    /// <summary>The ports of the nodes that are primaries now (from CLUSTER NODES of a live node).</summary>
+    public async Task<IReadOnlyList<int>> PrimaryPortsAsync() =>
+        (await NodesAsync(LiveNode)).Where(n => n.IsLivePrimary).Select(n => n.Port).ToList();
 
     /// <summary>The port of the replica of the primary on <paramref name="primaryPort"/>.</summary>
     public static async Task<int> ReplicaOfAsync(int primaryPort)
     {
-        var nodes = (await CliAsync(primaryPort, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToList();
-        var primaryId = nodes.Single(f => f[2].Contains("myself", StringComparison.Ordinal))[0];
-        var replica = nodes.Single(f => f[3] == primaryId)[1];
-        return int.Parse(replica[(replica.IndexOf(':', StringComparison.Ordinal) + 1)..replica.IndexOf('@', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture);
+        var nodes = await NodesAsync(primaryPort);
+        var primaryId = nodes.Single(n => n.IsMyself).Id;
+        return nodes.Single(n => n.PrimaryId == primaryId).Port;
     }
 
     /// <summary>SIGKILL of one node: nothing flushed, no goodbye to the cluster.</summary>
@@ -118,12 +130,11 @@ public sealed class RedisCluster : IAsyncDisposable
     /// </summary>
     public async Task ReplaceWithReplicaAsync(int port, CancellationToken cancellationToken)
     {
-        var live = _nodes.First(n => !n.Value.HasExited).Key;
-        var nodes = (await CliAsync(live, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')).ToList();
-        var orphan = nodes.Single(f => f[2].Contains("master", StringComparison.Ordinal) && !f[2].Contains("fail", StringComparison.Ordinal) && f.Length > 8
-            && !nodes.Any(r => r[3] == f[0] && !r[2].Contains("fail", StringComparison.Ordinal)))[0];
+        var live = LiveNode;
+        var nodes = await NodesAsync(live);
+        var orphan = nodes.Single(p => p.IsLivePrimary && !nodes.Any(r => r.PrimaryId == p.Id && !r.IsFailed)).Id;
         // The cluster forgets the dead node's id, so the new node may take its address.
-        var dead = nodes.Single(f => f[1].StartsWith($"127.0.0.1:{port}@", StringComparison.Ordinal))[0];
+        var dead = nodes.Single(n => n.Port == port).Id;
         foreach (var other in _nodes.Where(n => n.Key != port && !n.Value.HasExited).Select(n => n.Key))
         {
             await CliAsync(other, "CLUSTER", "FORGET", dead);
