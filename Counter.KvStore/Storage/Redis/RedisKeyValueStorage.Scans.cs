@@ -53,21 +53,33 @@ public sealed partial class RedisKeyValueStorage
         Guarded(async () =>
         {
             long deleted = 0;
-            foreach (var primary in await RedisPrimaries.ListAsync(redis))
+            await foreach (var keys in ScanEveryPrimaryAsync(prefix, cancellationToken))
             {
-                var cursor = 0L;
-                do
-                {
-                    (cursor, var keys) = await ScanAsync(primary.Server, prefix, cursor, ScanBatch);
-                    // One DEL per key: a multi-key DEL must stay within one slot on a cluster.
-                    var removed = await Task.WhenAll(keys.Select(k => Db.KeyDeleteAsync(k)));
-                    deleted += removed.Count(r => r);
-                    await ConfirmReplicatedAsync(keys.Take(1)); // Any key of the batch names this primary.
-                }
-                while (cursor != 0 && !cancellationToken.IsCancellationRequested);
+                // One DEL per key: a multi-key DEL must stay within one slot on a cluster.
+                var removed = await Task.WhenAll(keys.Select(k => Db.KeyDeleteAsync(k)));
+                deleted += removed.Count(r => r);
+                await ConfirmReplicatedAsync(keys.Take(1)); // Any key of the batch names its primary.
             }
             return deleted;
         });
+
+    /// <summary>
+    /// Every SCAN batch of keys with the prefix, primary after primary, until the last or until
+    /// cancelled. For callers that run whole inside <see cref="Guarded{T}"/>.
+    /// </summary>
+    private async IAsyncEnumerable<RedisKey[]> ScanEveryPrimaryAsync(string prefix, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        foreach (var primary in await RedisPrimaries.ListAsync(redis))
+        {
+            var cursor = 0L;
+            do
+            {
+                (cursor, var keys) = await ScanAsync(primary.Server, prefix, cursor, ScanBatch);
+                yield return keys;
+            }
+            while (cursor != 0 && !cancellationToken.IsCancellationRequested);
+        }
+    }
 
     /// <summary>
     /// Cursor: "&lt;primary&gt;:&lt;SCAN cursor&gt;:&lt;keys of that SCAN batch already returned&gt;", the primary
@@ -127,15 +139,9 @@ public sealed partial class RedisKeyValueStorage
         Guarded(async () =>
         {
             long count = 0;
-            foreach (var primary in await RedisPrimaries.ListAsync(redis))
+            await foreach (var keys in ScanEveryPrimaryAsync(prefix, cancellationToken))
             {
-                var cursor = 0L;
-                do
-                {
-                    (cursor, var keys) = await ScanAsync(primary.Server, prefix, cursor, ScanBatch);
-                    count += (await LiveKeysAsync(keys, NowMs())).Count;
-                }
-                while (cursor != 0 && !cancellationToken.IsCancellationRequested);
+                count += (await LiveKeysAsync(keys, NowMs())).Count;
             }
             return count;
         });
