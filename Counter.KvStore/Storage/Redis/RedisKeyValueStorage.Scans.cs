@@ -43,9 +43,10 @@ public sealed partial class RedisKeyValueStorage
             var sizes = await Task.WhenAll(primaries.Select(p => p.Server.DatabaseSizeAsync()));
             Interlocked.Exchange(ref _keys, sizes.Sum());
         }
-        catch (RedisException)
+        catch (Exception ex) when (ex is RedisException or StorageUnavailableException)
         {
-            // The gauge keeps its last value; /health reports the servers.
+            // The gauge keeps its last value; /health reports the servers. (RedisPrimaries throws
+            // StorageUnavailableException when no node answers or a slot has no primary.)
         }
     }
 
