@@ -4,26 +4,32 @@ var builder = DistributedApplication.CreateBuilder(args);
 var settings = CounterSettings.From(builder);
 settings.Validate();
 
-// Secrets the AppHost generates once and keeps in its user secrets: the store's credential and
-// the key that hashes session identifiers into storage keys.
-var storeApiKey = builder.AddParameter("kvstore-api-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+// Secrets the AppHost generates once and keeps in its user secrets: the store's two credentials
+// (web's may only do what a session layer does; operations' may list, dump and clear), and the key
+// that hashes session identifiers into storage keys.
+var storeWebKey = builder.AddParameter("kvstore-web-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+var storeOperationsKey = builder.AddParameter("kvstore-operations-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
 var sessionKeySecret = builder.AddParameter("session-key-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
+// Seals cookie mode's Data Protection master keys before they reach the store.
+var keyRingKey = builder.AddParameter("keyring-encryption-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 
 // The key-value store: on its embedded engine (data in one folder, one process), or stateless in
 // front of a Redis-protocol server (then it may run as several replicas).
 var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
     .WithStorageBackend(builder, settings)
-    .WithEnvironment("Access__ApiKey", storeApiKey)
+    .WithEnvironment("Access__WebKey", storeWebKey)
+    .WithEnvironment("Access__OperationsKey", storeOperationsKey)
     .WithTestClock(settings)
     .WithTestFaults(settings)
     .WithHttpHealthCheck("/health")
-    .WithStoreCommands(storeApiKey);
+    .WithStoreCommands(storeOperationsKey);
 
-// The counter page reaches the store by service discovery ("kvstore") with its credential.
+// The counter page reaches the store by service discovery ("kvstore") with the web credential.
 builder.AddProject<Projects.Counter_Web>("web")
-    .WithKvStoreReference(kvstore, storeApiKey)
+    .WithKvStoreReference(kvstore, storeWebKey)
     .WithEnvironment("Session__Mode", settings.SessionMode.ToString())
     .WithEnvironment("Session__KeySecret", sessionKeySecret)
+    .WithEnvironment("DataProtection__KeyEncryptionKey", keyRingKey)
     .WithTestClock(settings)
     .WithReplicas(settings.WebReplicas)
     .WithHttpHealthCheck("/health")

@@ -50,7 +50,7 @@ internal enum StoreBackend
 
 internal static class Extensions
 {
-    /// <summary>Service discovery to the store, plus its credential, and start only once it is healthy.</summary>
+    /// <summary>Service discovery to the store, plus the web tier's credential, and start only once it is healthy.</summary>
     public static IResourceBuilder<ProjectResource> WithKvStoreReference(
         this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> apiKey) =>
         project.WithReference(kvstore).WaitFor(kvstore).WithEnvironment("KvClient__ApiKey", apiKey);
@@ -77,7 +77,11 @@ internal static class Extensions
         }
 
         var garnetData = Path.Combine(settings.DataPath, "garnet");
-        Directory.CreateDirectory(garnetData);
+        OwnerOnlyFolder(settings.DataPath);
+        OwnerOnlyFolder(garnetData);
+        // A password, so that no other local process can read, write or flush sessions past the store's
+        // credential. Garnet reads it from a config file (0600), not an argument any user's ps shows.
+        var password = builder.AddParameter("garnet-password", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
         var garnet = builder.AddExecutable("garnet", "dotnet", Path.GetDirectoryName(builder.AppHostDirectory)!,
                 "tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--memory", "512m",
                 // Scripts must run atomically (Redis does; Garnet only in transaction mode): they are our compare-and-set.
@@ -92,14 +96,40 @@ internal static class Extensions
             // connection would be accepted and then hang), and it reconnects when Garnet is back.
             .WithEndpoint(port: FreeLoopbackPort(), name: "tcp", scheme: "tcp", isProxied: false);
         var endpoint = garnet.GetEndpoint("tcp");
-        garnet.WithArgs(context =>
+        garnet.WithArgs(async context =>
         {
             context.Args.Add("--port");
             context.Args.Add(endpoint.Property(EndpointProperty.Port));
+            var config = Path.Combine(garnetData, "auth.conf");
+            var settingsJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+            {
+                ["AuthenticationMode"] = "Password",
+                ["Password"] = await password.Resource.GetValueAsync(context.CancellationToken) ?? throw new InvalidOperationException("No garnet-password."),
+            });
+            await File.WriteAllTextAsync(config, settingsJson, context.CancellationToken);
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+            context.Args.Add("--config-import-path");
+            context.Args.Add(config);
         });
         return kvstore
-            .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)}"))
+            .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)},password={password}"))
             .WaitFor(garnet);
+    }
+
+    /// <summary>A data folder only its owner may enter: it holds every session (and Garnet's password file).</summary>
+    private static void OwnerOnlyFolder(string path)
+    {
+        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(path);
+            return;
+        }
+        Directory.CreateDirectory(path, OwnerOnly);
+        File.SetUnixFileMode(path, OwnerOnly);
     }
 
     private static int FreeLoopbackPort()
@@ -175,7 +205,7 @@ internal static class Extensions
         var text = new System.Text.StringBuilder()
             .AppendLine(System.FormattableString.Invariant($"{total} live sessions; {(total > lines.Length ? $"{lines.Length} of them" : "all of them")}:"))
             .AppendJoin('\n', lines).AppendLine()
-            .Append("Every one, from a shell: KVSTORE_API_KEY=<the kvstore-api-key parameter> dotnet run --project Counter.KvStore -- dump --url ")
+            .Append("Every one, from a shell: KVSTORE_API_KEY=<the kvstore-operations-key parameter> dotnet run --project Counter.KvStore -- dump --url ")
             .AppendLine(context.Endpoint.Url);
         return CommandResults.Success(System.FormattableString.Invariant($"{total} live sessions"), text.ToString(), CommandResultFormat.Text);
     }

@@ -47,6 +47,7 @@ public static class StoreSetup
                 redis.AllowAdmin = true;
             });
             builder.Services.AddSingleton<IKeyValueStorage>(sp => Instrument(sp, ActivatorUtilities.CreateInstance<RedisKeyValueStorage>(sp)));
+            builder.Services.AddHostedService<RedisWarmUp>();
         }
         else
         {

@@ -16,7 +16,7 @@ public sealed class DumpCommandTests(ServerSideAppFixture app)
         await alice.LoadCounterAsync();
         await bob.LoadCounterAsync();
 
-        var (exitCode, output, error) = await RunDumpAsync("--url", app.StoreUrl.ToString(), "--api-key", CounterAppFixture.ApiKey);
+        var (exitCode, output, error) = await RunDumpAsync(CounterAppFixture.OperationsKey, "--url", app.StoreUrl.ToString());
 
         Assert.True(exitCode == 0, $"dump exited {exitCode}: {error}");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -30,13 +30,33 @@ public sealed class DumpCommandTests(ServerSideAppFixture app)
     [Fact]
     public async Task DumpWithoutACredentialSaysHowToGiveOne()
     {
-        var (exitCode, _, error) = await RunDumpAsync("--url", app.StoreUrl.ToString());
+        var (exitCode, _, error) = await RunDumpAsync(null, "--url", app.StoreUrl.ToString());
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("--api-key", error, StringComparison.Ordinal);
+        Assert.Contains("KVSTORE_API_KEY", error, StringComparison.Ordinal);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunDumpAsync(params string[] args)
+    [Fact]
+    public async Task DumpRefusesACredentialOnTheCommandLineWhereTheProcessListWouldShowIt()
+    {
+        var (exitCode, output, error) = await RunDumpAsync(null, "--url", app.StoreUrl.ToString(), "--api-key", CounterAppFixture.OperationsKey);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("process list", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
+    [Fact]
+    public async Task DumpWithTheWebTiersCredentialIsForbidden()
+    {
+        var (exitCode, output, error) = await RunDumpAsync(CounterAppFixture.WebKey, "--url", app.StoreUrl.ToString());
+
+        Assert.Equal(1, exitCode);
+        Assert.Contains("403", error, StringComparison.Ordinal);
+        Assert.Equal("", output);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunDumpAsync(string? apiKey, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [Repository.KvStoreDll, "dump", .. args])
         {
@@ -44,6 +64,10 @@ public sealed class DumpCommandTests(ServerSideAppFixture app)
             RedirectStandardError = true,
         };
         start.Environment.Remove("KVSTORE_API_KEY");
+        if (apiKey is not null)
+        {
+            start.Environment["KVSTORE_API_KEY"] = apiKey;
+        }
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();

@@ -73,7 +73,8 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
             {
                 AssertNoSecret(span, identifier);
                 AssertNoSecret(span, storageKey["session:".Length..]);
-                AssertNoSecret(span, CounterAppFixture.ApiKey);
+                AssertNoSecret(span, CounterAppFixture.OperationsKey);
+                AssertNoSecret(span, CounterAppFixture.WebKey);
             }
         }
         // One client connection stays on one replica, so returning loads do happen here.
@@ -126,9 +127,11 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
         Assert.Contains("session load", spans, StringComparison.Ordinal);
         // ...and finds no identifier and no credential in any of them.
         Assert.DoesNotContain(browser.SessionCookie!, logs, StringComparison.Ordinal);
-        Assert.DoesNotContain(CounterAppFixture.ApiKey, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.OperationsKey, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.WebKey, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(browser.SessionCookie!, spans, StringComparison.Ordinal);
-        Assert.DoesNotContain(CounterAppFixture.ApiKey, spans, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.OperationsKey, spans, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.WebKey, spans, StringComparison.Ordinal);
     }
 
     internal static bool IsWebServerSpan(SpanRecord span) => span.Service == "web" && span.Kind == SpanRecord.ServerKind;

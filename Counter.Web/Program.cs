@@ -25,6 +25,7 @@ app.UseStatusCodePages();
 app.UseCrossOriginProtection();
 app.MapDefaultEndpoints();
 app.MapCounterPages();
-app.UseTestingHooks();
+// Web has no credential check of its own: its hooks ask for its store credential.
+app.UseTestingHooks(requiredBearer: app.Configuration["KvClient:ApiKey"] ?? "");
 
 await app.RunAsync();

@@ -26,11 +26,11 @@ quiet="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCor
 start() { # side root env kvport webport
   local side=$1 root=$2 extra=$3 kv=$4 web=$5
   # shellcheck disable=SC2086 # the environment strings are word lists on purpose
-  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$kv Access__ApiKey=$api_key KvStore__ApiKey=$api_key Storage__DataPath="$work/kv$side" \
+  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$kv Access__WebKey=$web_key Access__OperationsKey=$api_key Access__ApiKey=$web_key KvStore__ApiKey=$web_key Storage__DataPath="$work/kv$side" \
     dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv$side.log" 2>&1 &
   pids+=($!); eval "kv_$side=$!"
   # shellcheck disable=SC2086
-  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__ApiKey=$api_key KvStore__ApiKey=$api_key Session__KeySecret=$secret \
+  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__ApiKey=$web_key KvStore__ApiKey=$web_key Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
     Session__Mode=$mode KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web$side.log" 2>&1 &
   pids+=($!); eval "web_$side=$!"
   wait_up "http://127.0.0.1:$kv/health"; wait_up "http://127.0.0.1:$web/health"

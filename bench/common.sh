@@ -1,6 +1,8 @@
 # Shared by bench/run.sh and bench/ab.sh (sourced): the credentials they hand to the services they
 # start, and the helpers both need to make sessions and read a process's CPU and memory.
+# api_key: the store's operations credential (seeding, the dump, the KV rows); web_key: the web tier's.
 api_key="bench-credential-0123456789abcdef"
+web_key="bench-web-credential-0123456789abcdef"
 secret="bench-session-secret-0123456789abcdef0123456789"
 
 wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }

@@ -57,13 +57,13 @@ cluster_nodes="127.0.0.1:5321,127.0.0.1:5322,127.0.0.1:5323"
 # Telemetry off (OTEL_SDK_DISABLED) in both tiers like the baseline, which has none; one extra
 # target (its own web and store) keeps it on.
 off=(OTEL_SDK_DISABLED=true)
-start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Access__ApiKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
-start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Access__ApiKey=$api_key Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
-start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Access__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
-start kvcluster "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Access__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
-start kvcluster0 "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Access__ApiKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
-common=("${quiet[@]}" "${off[@]}" KvClient__ApiKey=$api_key Session__KeySecret=$secret)
-start servertel "${quiet[@]}" KvClient__ApiKey=$api_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
+start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
+start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
+start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
+start kvcluster "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
+start kvcluster0 "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
+common=("${quiet[@]}" "${off[@]}" KvClient__ApiKey=$web_key Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret)
+start servertel "${quiet[@]}" KvClient__ApiKey=$web_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
 start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"

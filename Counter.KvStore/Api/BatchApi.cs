@@ -28,7 +28,8 @@ public static class BatchApi
             .WithSummary("Several conditional puts in one call, applied together (one commit); one result per put, in order.")
             .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AllowWebTier();
         return v1;
     }
 

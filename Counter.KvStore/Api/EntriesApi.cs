@@ -12,7 +12,9 @@ public static class EntriesApi
     {
         v1.MapGet("/entries", Dump).WithName("DumpEntries").WithSummary("Every live entry with a prefix, streamed as NDJSON.")
             .Produces(StatusCodes.Status200OK, contentType: JsonResponses.NdjsonContentType)
-            .ProducesProblem(StatusCodes.Status400BadRequest);
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            // Web reads its Data Protection key ring through this, and nothing else.
+            .AllowWebTier(keyRingListingOnly: true);
         v1.MapGet("/count", CountAsync).WithName("CountEntries").WithSummary("How many live entries have a prefix.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         return v1;

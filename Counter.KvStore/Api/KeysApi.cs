@@ -19,17 +19,21 @@ public static class KeysApi
     {
         v1.MapGet("/keys/{key}", GetAsync).WithName("GetValue").WithSummary("Read a value; its version is the ETag.")
             .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType)
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowWebTier();
         // No .Accepts(): routing would then refuse other media types with a bare 415; the handler's
         // 415 says what to send.
         v1.MapPut("/keys/{key}", PutAsync).WithName("PutValue").WithSummary("Write a value, optionally conditional (If-Match, If-None-Match: *) and expiring (?ttl=seconds).")
             .Produces(StatusCodes.Status412PreconditionFailed, contentType: JsonResponses.JsonContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .AllowWebTier();
         v1.MapDelete("/keys/{key}", DeleteAsync).WithName("DeleteValue").WithSummary("Delete a value, optionally only at a version (If-Match).")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed)
+            .AllowWebTier();
         v1.MapPost("/keys/{key}/touch", TouchAsync).WithName("TouchValue").WithSummary("Extend a value's expiry (?ttl=seconds) without rewriting it.")
-            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound);
+            .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
+            .AllowWebTier();
         v1.MapGet("/keys", ListAsync).WithName("ListPage").WithSummary("One page of keys with a prefix; pass the cursor back for the next page.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         v1.MapDelete("/keys", DeletePrefixAsync).WithName("DeletePrefix").WithSummary("Delete every key with a (non-empty) prefix; answers how many.")

@@ -9,8 +9,9 @@ namespace Counter.KvStore.Dump;
 /// <summary>
 /// The original <c>dump.py</c>: prints one line per active session, <c>{"key": value}</c>, read
 /// from a running store's streamed dump. Usage:
-/// <c>dump [--url http://localhost:5100] [--api-key KEY] [--prefix session:]</c>.
-/// The key may also come from the <c>KVSTORE_API_KEY</c> variable, which keeps it out of shell history.
+/// <c>KVSTORE_API_KEY=&lt;operations credential&gt; dump [--url http://localhost:5100] [--prefix session:]</c>.
+/// The credential comes from the environment only: a command-line argument shows in every user's
+/// process list (<c>ps</c>, /proc/*/cmdline) and in shell history.
 /// </summary>
 public static class DumpCommand
 {
@@ -19,11 +20,16 @@ public static class DumpCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var url = Option(args, "--url") ?? Environment.GetEnvironmentVariable("KVSTORE_URL") ?? "http://localhost:5100";
-        var apiKey = Option(args, "--api-key") ?? Environment.GetEnvironmentVariable("KVSTORE_API_KEY");
+        var apiKey = Environment.GetEnvironmentVariable("KVSTORE_API_KEY");
         var prefix = Option(args, "--prefix") ?? DefaultPrefix;
+        if (args.Contains("--api-key"))
+        {
+            await Console.Error.WriteLineAsync("dump: --api-key is refused: an argument shows in the process list. Set KVSTORE_API_KEY instead.");
+            return 2;
+        }
         if (string.IsNullOrEmpty(apiKey))
         {
-            await Console.Error.WriteLineAsync("dump: give the store's credential with --api-key or KVSTORE_API_KEY (the AppHost shows it as the kvstore-api-key parameter).");
+            await Console.Error.WriteLineAsync("dump: set KVSTORE_API_KEY to the store's operations credential (the AppHost's kvstore-operations-key parameter).");
             return 2;
         }
 

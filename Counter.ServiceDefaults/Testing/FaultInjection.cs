@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -18,14 +19,14 @@ internal static class FaultInjection
     public const string SettingName = "Testing:FaultInjection";
     public const string EndpointPath = "/_testing/faults";
 
-    public static void Use(WebApplication app)
+    public static void Use(WebApplication app, RouteGroupBuilder hooks)
     {
         if (!app.Configuration.GetValue<bool>(SettingName))
         {
             return;
         }
         var delayMs = 0;
-        app.MapPost(EndpointPath, ([Microsoft.AspNetCore.Mvc.FromQuery(Name = "delayMs")] int requestedDelayMs) =>
+        hooks.MapPost(EndpointPath, ([Microsoft.AspNetCore.Mvc.FromQuery(Name = "delayMs")] int requestedDelayMs) =>
         {
             Volatile.Write(ref delayMs, Math.Clamp(requestedDelayMs, 0, 600_000));
             return Results.Ok(new { delayMs = requestedDelayMs, processId = Environment.ProcessId });

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -29,11 +30,11 @@ internal static class TestClock
         }
     }
 
-    public static void Map(WebApplication app)
+    public static void Map(WebApplication app, RouteGroupBuilder hooks)
     {
         if (app.Configuration.GetValue<bool>(SettingName))
         {
-            app.MapPost(EndpointPath, (string? offsetSeconds, AdjustableClock clock) =>
+            hooks.MapPost(EndpointPath, (string? offsetSeconds, AdjustableClock clock) =>
             {
                 // Ten years either way is far more than any test needs, and keeps the clock representable.
                 if (!double.TryParse(offsetSeconds, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds)

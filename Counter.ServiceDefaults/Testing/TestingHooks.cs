@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -27,11 +28,28 @@ public static class TestingHooks
         return builder;
     }
 
-    /// <summary>Maps the hooks' endpoints; call it after the service's own middleware (the store's credential check applies).</summary>
-    public static WebApplication UseTestingHooks(this WebApplication app)
+    /// <summary>
+    /// Maps the hooks' endpoints; call it after the service's own middleware. The store's credential
+    /// check covers its hooks; a service without one passes <paramref name="requiredBearer"/>, and its
+    /// hooks answer 401 to any call that does not carry <c>Authorization: Bearer &lt;it&gt;</c>.
+    /// </summary>
+    public static WebApplication UseTestingHooks(this WebApplication app, string? requiredBearer = null)
     {
-        TestClock.Map(app);
-        FaultInjection.Use(app);
+        var hooks = app.MapGroup("");
+        if (requiredBearer is not null)
+        {
+            var expected = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("Bearer " + requiredBearer));
+            hooks.AddEndpointFilter((context, next) =>
+            {
+                var presented = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers.Authorization.ToString()));
+                return requiredBearer.Length > 0 && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(presented, expected)
+                    ? next(context)
+                    : ValueTask.FromResult<object?>(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
+                        detail: "Test hooks need 'Authorization: Bearer <the service's store credential>'."));
+            });
+        }
+        TestClock.Map(app, hooks);
+        FaultInjection.Use(app, hooks);
         return app;
     }
 }

@@ -11,7 +11,14 @@ namespace Counter.Tests.Infrastructure;
 /// </summary>
 public abstract class CounterAppFixture : IAsyncLifetime
 {
-    public const string ApiKey = "test-store-credential-0123456789abcdef";
+    /// <summary>The store's operations credential: every call (listing, dump, clear, the original API, the store's test hooks).</summary>
+    public const string OperationsKey = "test-store-operations-credential-0123456789";
+
+    /// <summary>The web tier's store credential: single keys, the batch, the key ring; web's test hooks ask for it too.</summary>
+    public const string WebKey = "test-store-web-credential-0123456789abcdef";
+
+    public const string GarnetPassword = "test-garnet-password-0123456789abcdef";
+    public const string KeyRingEncryptionKey = "test-keyring-encryption-key-0123456789abcdef0123";
     public const string SessionKeySecret = "test-session-key-secret-0123456789abcdef0123456789";
     public const string DashboardApiKey = "test-dashboard-api-key-0123456789";
 
@@ -46,7 +53,15 @@ public abstract class CounterAppFixture : IAsyncLifetime
     /// <summary>The dashboard's login URL with its one-time browser token.</summary>
     public Uri? DashboardLoginUrl { get; private set; }
 
-    public string DataPath { get; } = Path.Combine(Path.GetTempPath(), "counter-tests", Guid.NewGuid().ToString("N"));
+    public virtual string DataPath { get; } = Path.Combine(Path.GetTempPath(), "counter-tests", Guid.NewGuid().ToString("N"));
+
+    /// <summary>True for an app whose data folder a later app reuses: dispose leaves it.</summary>
+    protected virtual bool KeepData => false;
+
+    /// <summary>Changes to web's settings on top of the AppHost's and the shared test ones.</summary>
+    protected virtual void ConfigureWeb(IResourceBuilder<ProjectResource> web)
+    {
+    }
 
     public DistributedApplication App => Running(_app) ?? throw new InvalidOperationException("The app is not started yet.");
 
@@ -91,17 +106,21 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Counter:StoreReplicas={StoreReplicas}",
                 "--Counter:TestClock=true",
                 $"--Counter:FaultInjection={FaultInjection}",
-                $"--Parameters:kvstore-api-key={ApiKey}",
+                $"--Parameters:kvstore-web-key={WebKey}",
+                $"--Parameters:kvstore-operations-key={OperationsKey}",
+                $"--Parameters:garnet-password={GarnetPassword}",
+                $"--Parameters:keyring-encryption-key={KeyRingEncryptionKey}",
                 $"--Parameters:session-key-secret={SessionKeySecret}",
                 .. extraArguments,
             ],
             cancellationToken);
         builder.Configuration["AppHost:DashboardApiKey"] = DashboardApiKey;
         var web = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "web");
-        builder.CreateResourceBuilder(web)
+        var webBuilder = builder.CreateResourceBuilder(web)
             .WithEnvironment("Session__AbsoluteLifetime", AbsoluteLifetime.ToString())
             .WithEnvironment("Session__IdleTimeout", IdleTimeout.ToString())
             .WithEnvironment("CrossOrigin__TrustedOrigins__0", TrustedOrigin);
+        ConfigureWeb(webBuilder);
         _app = await builder.BuildAsync(cancellationToken);
         await _app.StartAsync(cancellationToken);
         // Every replica: WaitForResourceHealthyAsync is satisfied by the first, and the proxy may send
@@ -149,6 +168,10 @@ public abstract class CounterAppFixture : IAsyncLifetime
             await _app.StopAsync(new CancellationTokenSource(TestTimeouts.Startup).Token);
             await _app.DisposeAsync();
         }
+        if (KeepData)
+        {
+            return;
+        }
         try
         {
             Directory.Delete(DataPath, recursive: true);
@@ -166,8 +189,8 @@ public abstract class CounterAppFixture : IAsyncLifetime
     public DashboardTelemetry CreateTelemetryReader() =>
         new(DashboardUrl ?? throw new InvalidOperationException("This fixture runs without the dashboard."), DashboardApiKey);
 
-    /// <summary>A client of the store's HTTP API carrying the credential.</summary>
-    public HttpClient CreateStoreClient(string? apiKey = ApiKey)
+    /// <summary>A client of the store's HTTP API carrying a credential (the operations one unless told).</summary>
+    public HttpClient CreateStoreClient(string? apiKey = OperationsKey)
     {
         var client = new HttpClient { BaseAddress = StoreUrl, Timeout = TestTimeouts.Request };
         if (apiKey is not null)
@@ -209,7 +232,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
         var answered = new HashSet<int>();
         for (var attempt = 0; attempt < 200 && answered.Count < replicas; attempt++)
         {
-            using var client = resource == "kvstore" ? CreateStoreClient() : new HttpClient { BaseAddress = WebUrl, Timeout = TestTimeouts.Request };
+            using var client = resource == "kvstore" ? CreateStoreClient() : CreateWebHookClient();
             using var response = await client.PostAsync($"/_testing/clock?offsetSeconds={offset.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", null);
             response.EnsureSuccessStatusCode();
             using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -218,6 +241,14 @@ public abstract class CounterAppFixture : IAsyncLifetime
         Assert.True(answered.Count == replicas, $"Only {answered.Count} of {replicas} {resource} replicas answered (clock offset {offset}).");
         return answered;
     }
+
+    /// <summary>A client of web's test hooks, which ask for web's store credential.</summary>
+    public HttpClient CreateWebHookClient() => new()
+    {
+        BaseAddress = WebUrl,
+        Timeout = TestTimeouts.Request,
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", WebKey) },
+    };
 
     /// <summary>Both services' clocks: what passes for the whole system.</summary>
     public async Task AdvanceClocksAsync(TimeSpan by)

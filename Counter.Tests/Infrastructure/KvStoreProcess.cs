@@ -34,7 +34,8 @@ public sealed class KvStoreProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Access__ApiKey"] = CounterAppFixture.ApiKey;
+        start.Environment["Access__WebKey"] = CounterAppFixture.WebKey;
+        start.Environment["Access__OperationsKey"] = CounterAppFixture.OperationsKey;
         start.Environment["Storage__DataPath"] = dataPath;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the store.");
         process.OutputDataReceived += (_, _) => { };
@@ -50,7 +51,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
     public HttpClient CreateClient()
     {
         var client = new HttpClient { BaseAddress = Url, Timeout = TestTimeouts.Request };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CounterAppFixture.ApiKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CounterAppFixture.OperationsKey);
         return client;
     }
 

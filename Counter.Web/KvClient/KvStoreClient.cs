@@ -31,6 +31,6 @@ public sealed class KvStoreClient
     public Task DeleteAsync(string key, CancellationToken cancellationToken) => _http.DeleteAsync(key, cancellationToken);
 
     /// <summary>Every live entry whose key starts with <paramref name="prefix"/>.</summary>
-    public Task<IReadOnlyList<KeyValuePair<string, System.Text.Json.JsonElement>>> ListEntriesAsync(string prefix, CancellationToken cancellationToken) =>
+    public Task<IReadOnlyList<ListedEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken) =>
         _http.ListEntriesAsync(prefix, cancellationToken);
 }

@@ -141,16 +141,18 @@ internal sealed class KvStoreHttp(HttpClient http)
     }
 
     /// <summary>Every live entry whose key starts with <paramref name="prefix"/> (streamed NDJSON from /v1/entries).</summary>
-    public async Task<IReadOnlyList<KeyValuePair<string, JsonElement>>> ListEntriesAsync(string prefix, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ListedEntry>> ListEntriesAsync(string prefix, CancellationToken cancellationToken)
     {
         using var response = await SendAsync(new HttpRequestMessage(HttpMethod.Get, "/v1/entries?prefix=" + Uri.EscapeDataString(prefix)), cancellationToken);
         EnsureAnswered(response);
-        var entries = new List<KeyValuePair<string, JsonElement>>();
+        var entries = new List<ListedEntry>();
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
         while (await reader.ReadLineAsync(cancellationToken) is { Length: > 0 } line)
         {
             using var entry = JsonDocument.Parse(line);
-            entries.Add(KeyValuePair.Create(entry.RootElement.GetProperty("key").GetString()!, entry.RootElement.GetProperty("value").Clone()));
+            var root = entry.RootElement;
+            entries.Add(new ListedEntry(root.GetProperty("key").GetString()!, root.GetProperty("value").Clone(),
+                $"\"{root.GetProperty("version").GetInt64().ToString(CultureInfo.InvariantCulture)}\""));
         }
         return entries;
     }

@@ -3,6 +3,9 @@ namespace Counter.Web.KvClient;
 /// <summary>A value read from the store with its version (the ETag used for compare-and-set).</summary>
 public sealed record VersionedValue(byte[] Value, string ETag);
 
+/// <summary>One entry of a listing: its key, JSON value and version (the ETag a compare-and-set names).</summary>
+public sealed record ListedEntry(string Key, System.Text.Json.JsonElement Value, string ETag);
+
 /// <summary>A compare-and-set write: at <see cref="IfMatch"/>, or create-only when it is null.</summary>
 public sealed record ConditionalPut(string Key, byte[] Value, string? IfMatch, TimeSpan? TimeToLive);
 

@@ -34,10 +34,24 @@ public sealed partial class ServerSessionStore(
 
     public async Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken)
     {
+        using var deadline = StartDeadline(cancellationToken);
+        try
+        {
+            return await UpdateWithinAsync(context, change, deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw DeadlinePassed(ex);
+        }
+    }
+
+    private async Task<SessionData> UpdateWithinAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken)
+    {
         // 1. Which session: the cookie's identifier and its storage key (a new one is issued below
         //    only when the store holds no live session for it).
         var session = Resolve(context);
-        // This replica's requests of one session go one at a time (see SessionGate).
+        // This replica's requests of one session go one at a time (see SessionGate); the wait counts
+        // against the deadline.
         using var turn = session is null ? null : await gate.EnterAsync(session.StorageKey, cancellationToken);
         // 2. Its value, from the cheapest place that has it (null: read the store).
         Loaded? loaded = session is null ? Loaded.Absent : await LoadAsync(session, useCache: true, cancellationToken);
@@ -112,13 +126,21 @@ public sealed partial class ServerSessionStore(
         {
             return new SessionData();
         }
-        var loaded = await LoadAsync(session, useCache: false, cancellationToken);
-        if (loaded.Record is null)
+        using var deadline = StartDeadline(cancellationToken);
+        try
         {
-            return new SessionData();
+            var loaded = await LoadAsync(session, useCache: false, deadline.Token);
+            if (loaded.Record is null)
+            {
+                return new SessionData();
+            }
+            await TouchAsync(session, loaded.Record, loaded.ETag!, time.GetUtcNow(), deadline.Token);
+            return loaded.Record.Data;
         }
-        await TouchAsync(session, loaded.Record, loaded.ETag!, time.GetUtcNow(), cancellationToken);
-        return loaded.Record.Data;
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw DeadlinePassed(ex);
+        }
     }
 
     public async Task DestroyAsync(HttpContext context, CancellationToken cancellationToken)
@@ -126,17 +148,37 @@ public sealed partial class ServerSessionStore(
         if (Resolve(context) is { } session)
         {
             cache.Remove(session.StorageKey);
+            using var deadline = StartDeadline(cancellationToken);
             try
             {
-                await store.DeleteAsync(session.StorageKey, cancellationToken);
+                await store.DeleteAsync(session.StorageKey, deadline.Token);
             }
             catch (KvStoreUnavailableException ex)
             {
                 throw Unavailable(ex);
             }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw DeadlinePassed(ex);
+            }
         }
         SessionCookie.Delete(context, _options);
     }
+
+    /// <summary>
+    /// One deadline around a request's whole session work (its turn at the gate, every store call and
+    /// retry), so a slow or failing store gets the page a 503 within <see cref="SessionOptions.RequestDeadline"/>
+    /// wherever the time goes. The request's own token still cancels it (the client went away).
+    /// </summary>
+    private CancellationTokenSource StartDeadline(CancellationToken requestAborted)
+    {
+        var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        deadline.CancelAfter(_options.RequestDeadline);
+        return deadline;
+    }
+
+    private SessionUnavailableException DeadlinePassed(OperationCanceledException ex) =>
+        new($"The session store did not finish within the request's {_options.RequestDeadline.TotalSeconds:0.#} s deadline.", ex);
 
     /// <summary>The session the request's cookie names, if the cookie could be one of our identifiers.</summary>
     private SessionKey? Resolve(HttpContext context) =>

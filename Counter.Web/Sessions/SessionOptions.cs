@@ -32,6 +32,14 @@ public sealed class SessionOptions
     public string? KeySecret { get; set; }
 
     /// <summary>
+    /// Longest a request's whole session work may take: its turn behind other requests of the same
+    /// session, every store call and every retry. Past it the page answers 503 with Retry-After, so a
+    /// slow or failing store costs a visitor at most this (plus rendering) however the time is spent.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.1", "00:01:00")]
+    public TimeSpan RequestDeadline { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
     /// How many times one request retries its load-change-save when another request changed the same
     /// session first (compare-and-set conflict). Each retry waits a short random time.
     /// </summary>

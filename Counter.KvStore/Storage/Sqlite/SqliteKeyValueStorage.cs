@@ -29,8 +29,8 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         _logger = logger;
 
         var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, _options.DataPath));
-        Directory.CreateDirectory(folder);
         DatabasePath = Path.Combine(folder, "kvstore.db");
+        OwnerOnly(folder, DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -48,6 +48,32 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     }
 
     public string DatabasePath { get; }
+
+    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+
+    /// <summary>
+    /// The folder 0700 and the database 0600, whatever the umask: the store holds every session and
+    /// web's key ring, and no other local user may read them. SQLite gives its -wal and -shm files the
+    /// database file's mode, so creating that file first covers them too; files from before are fixed.
+    /// </summary>
+    private static void OwnerOnly(string folder, string databasePath)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(folder);
+            return;
+        }
+        Directory.CreateDirectory(folder, OwnerReadWrite | UnixFileMode.UserExecute);
+        File.SetUnixFileMode(folder, OwnerReadWrite | UnixFileMode.UserExecute);
+        if (!File.Exists(databasePath))
+        {
+            new FileStream(databasePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite }).Dispose();
+        }
+        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" }.Where(File.Exists))
+        {
+            File.SetUnixFileMode(file, OwnerReadWrite);
+        }
+    }
 
     public (long Keys, long Bytes) Totals => _writer.Totals;
 

@@ -1,0 +1,105 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests;
+
+/// <summary>
+/// Least privilege: the web tier's store credential does what a session layer does and nothing
+/// more; listing, dumping, counting and clearing need the operations credential. Web's own test
+/// hook asks for web's credential.
+/// </summary>
+[Collection(ServerSideApp.Name)]
+public sealed class StoreCredentialTests(ServerSideAppFixture app) : IDisposable
+{
+    private readonly HttpClient _web = app.CreateStoreClient(CounterAppFixture.WebKey);
+    private readonly HttpClient _operations = app.CreateStoreClient();
+    private readonly string _key = $"session:c{Guid.NewGuid():N}";
+
+    [Fact]
+    public async Task TheWebCredentialReadsWritesTouchesBatchesAndDeletesSingleKeys()
+    {
+        using var put = await _web.PutAsync($"/v1/keys/{_key}?ttl=60", Json("{\"count\":1}"));
+        using var read = await _web.GetAsync($"/v1/keys/{_key}");
+        using var touch = await _web.PostAsync($"/v1/keys/{_key}/touch?ttl=60", null);
+        using var batch = await _web.PostAsync("/v1/batch", Json($$"""{"puts":[{"key":"{{_key}}","value":2,"ifMatch":{{System.Text.Json.JsonSerializer.Serialize(read.Headers.ETag!.Tag)}}}]}"""));
+        using var keyRing = await _web.GetAsync("/v1/entries?prefix=dataprotection:");
+        using var delete = await _web.DeleteAsync($"/v1/keys/{_key}");
+
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, read.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, touch.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, batch.StatusCode);
+        Assert.Contains("\"status\":204", await batch.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, keyRing.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
+    }
+
+    [Theory]
+    [InlineData("GET", "/v1/entries?prefix=session:")]
+    [InlineData("GET", "/v1/entries")]
+    [InlineData("GET", "/v1/entries?prefix=dataprotection:&prefix=session:")]
+    [InlineData("GET", "/v1/keys?prefix=session:")]
+    [InlineData("GET", "/v1/keys?prefix=dataprotection:")]
+    [InlineData("GET", "/v1/count?prefix=session:")]
+    [InlineData("DELETE", "/v1/keys?prefix=session:")]
+    [InlineData("GET", "/?prefix=session:")]
+    [InlineData("GET", "/session:anything")]
+    [InlineData("DELETE", "/session:anything")]
+    [InlineData("POST", "/_testing/clock?offsetSeconds=0")]
+    [InlineData("GET", "/openapi/v1.json")]
+    public async Task TheWebCredentialGets403OnListingDumpingClearingAndTheOriginalApi(string method, string path)
+    {
+        using var kept = await _operations.PutAsync($"/v1/keys/{_key}?ttl=60", Json("1"));
+        kept.EnsureSuccessStatusCode();
+
+        using var refused = await _web.SendAsync(new HttpRequestMessage(new HttpMethod(method), path));
+        // The same call with the operations credential, narrowed to keys no other test has.
+        var narrowed = path.Replace("session:anything", _key + "x", StringComparison.Ordinal).Replace("prefix=session:", $"prefix={_key}x", StringComparison.Ordinal);
+        using var allowed = await _operations.SendAsync(new HttpRequestMessage(new HttpMethod(method), narrowed));
+
+        await ProblemAssert.IsAsync(refused, HttpStatusCode.Forbidden, "operations credential");
+        Assert.True(allowed.IsSuccessStatusCode || allowed.StatusCode == HttpStatusCode.BadRequest,
+            $"The operations credential got {(int)allowed.StatusCode} on {method} {path}.");
+        // Nothing the refused call could have done happened: the key is still there.
+        Assert.Equal("1", await _operations.GetStringAsync($"/v1/keys/{_key}"));
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData(CounterAppFixture.OperationsKey)]
+    [InlineData("wrong-credential-0123456789")]
+    public async Task WebsClockHookRefusesCallsWithoutWebsCredential(string? apiKey)
+    {
+        using var client = new HttpClient { BaseAddress = app.WebUrl, Timeout = TestTimeouts.Request };
+        if (apiKey is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        }
+
+        using var response = await client.PostAsync("/_testing/clock?offsetSeconds=0", null);
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.Unauthorized, "Bearer");
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("1e400")]
+    [InlineData("")]
+    public async Task WebsClockHookAnswers400ToABadOffset(string offset)
+    {
+        using var client = app.CreateWebHookClient();
+
+        using var response = await client.PostAsync($"/_testing/clock?offsetSeconds={offset}", null);
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "offsetSeconds");
+    }
+
+    private static StringContent Json(string json) => new(json, Encoding.UTF8, "application/json");
+
+    public void Dispose()
+    {
+        _web.Dispose();
+        _operations.Dispose();
+    }
+}
