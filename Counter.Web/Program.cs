@@ -1,5 +1,6 @@
 using Counter.ServiceDefaults.Testing;
 using Counter.Web.Pages;
+using Counter.Web.RateLimits;
 using Counter.Web.Security;
 using Counter.Web.Sessions;
 
@@ -12,6 +13,10 @@ builder.AddTestingHooks();
 // Sessions in the configured mode: cookie (sealed with the shared Data Protection key ring), or
 // server-side in the KV store.
 builder.AddSessions();
+// HTTPS behind a proxy (trusted forwarded headers) and HSTS in Production.
+builder.AddTransportSecurity();
+// Per-client bounds on pages and on new sessions: 429 with Retry-After past them.
+builder.AddClientRateLimits(ErrorPage.WriteTooManyRequestsAsync);
 // Cross-site form posts are refused by Fetch Metadata (no anti-forgery tokens).
 builder.AddCrossOriginProtection();
 // 503 page when the store is down; no stack traces, ever.
@@ -20,11 +25,13 @@ builder.Services.AddExceptionHandler<ErrorPage>();
 
 var app = builder.Build();
 
+app.UseTransportSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseCrossOriginProtection();
+app.UseRateLimiter();
 app.MapDefaultEndpoints();
-app.MapCounterPages();
+app.MapCounterPages().RequirePageRateLimit();
 // Web has no credential check of its own: its hooks ask for its store credential.
 app.UseTestingHooks(requiredBearer: app.Configuration["KvClient:ApiKey"] ?? "");
 

@@ -42,6 +42,9 @@ public abstract class CounterAppFixture : IAsyncLifetime
     /// <summary>"Embedded" (SQLite in the store process) or "Redis" (Garnet started by the AppHost).</summary>
     public virtual string StoreBackend => "Embedded";
 
+    /// <summary>The services' movable clocks (Counter:TestClock); off only for an app whose web runs in Production.</summary>
+    protected virtual bool TestClock => true;
+
     /// <summary>Lets reliability tests slow the store down (POST /_testing/faults?delayMs=N).</summary>
     protected virtual bool FaultInjection => false;
 
@@ -104,7 +107,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Counter:WebReplicas={WebReplicas}",
                 $"--Counter:StoreBackend={StoreBackend}",
                 $"--Counter:StoreReplicas={StoreReplicas}",
-                "--Counter:TestClock=true",
+                $"--Counter:TestClock={TestClock}",
                 $"--Counter:FaultInjection={FaultInjection}",
                 $"--Parameters:kvstore-web-key={WebKey}",
                 $"--Parameters:kvstore-operations-key={OperationsKey}",

@@ -12,14 +12,16 @@ public static class CounterPages
     public const string Title = "Counter example";
     public const string CountKey = "count";
 
-    public static IEndpointRouteBuilder MapCounterPages(this IEndpointRouteBuilder app)
+    /// <summary>Maps the pages as one group, so conventions (the rate limit) apply to all of them.</summary>
+    public static RouteGroupBuilder MapCounterPages(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/", ShowCounterAsync).WithName("Counter");
+        var pages = app.MapGroup("");
+        pages.MapGet("/", ShowCounterAsync).WithName("Counter");
         // Cross-origin posts never get here (Security/CrossOriginProtection).
-        app.MapPost("/reset", ResetAsync).WithName("Reset");
-        app.MapGet("/about", ShowAbout).WithName("About");
-        app.MapGet("/count", ReadCountAsync).WithName("Count");
-        return app;
+        pages.MapPost("/reset", ResetAsync).WithName("Reset");
+        pages.MapGet("/about", ShowAbout).WithName("About");
+        pages.MapGet("/count", ReadCountAsync).WithName("Count");
+        return pages;
     }
 
     private static async Task<IResult> ShowCounterAsync(HttpContext context, ISessionStore sessions, CancellationToken cancellationToken)

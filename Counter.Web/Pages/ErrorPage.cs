@@ -1,4 +1,5 @@
 using Counter.Web.KvClient;
+using Counter.Web.RateLimits;
 using Counter.Web.Sessions;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -7,7 +8,7 @@ namespace Counter.Web.Pages;
 /// <summary>
 /// The answer to every exception a page throws. When the session (or the key ring behind Data
 /// Protection) cannot reach the store, the page says so with 503 and Retry-After instead of hanging
-/// or failing with 500. Any other unexpected error gets a plain 500 page, never a stack trace.
+/// or failing with 500; a client past its new-session limit gets 429 with Retry-After. Any other unexpected error gets a plain 500 page, never a stack trace.
 /// </summary>
 public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHandler
 {
@@ -17,6 +18,12 @@ public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHan
     {
         if (exception is OperationCanceledException && httpContext.RequestAborted.IsCancellationRequested)
         {
+            return true;
+        }
+        if (exception is TooManyRequestsException tooMany)
+        {
+            LogTooMany(logger, tooMany.Message);
+            await WriteTooManyRequestsAsync(httpContext, tooMany.RetryAfter, cancellationToken);
             return true;
         }
         string html;
@@ -42,6 +49,25 @@ public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHan
         await httpContext.Response.WriteAsync(html, cancellationToken);
         return true;
     }
+
+    /// <summary>The 429 answer of both per-client limits (pages and new sessions; see RateLimits).</summary>
+    public static Task WriteTooManyRequestsAsync(HttpContext httpContext, TimeSpan retryAfter, CancellationToken cancellationToken)
+    {
+        httpContext.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+        httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        httpContext.Response.ContentType = PageLayout.ContentType;
+        PageLayout.ApplyHeaders(httpContext.Response);
+        return httpContext.Response.WriteAsync(TooManyRequestsPage, cancellationToken);
+    }
+
+    private static readonly string TooManyRequestsPage = PageLayout.Render("Too many requests", """
+        <h1>Too many requests</h1>
+        <p>This address sent more requests than the counter serves one visitor. Wait a little, then try again.</p>
+        <nav><a href="/">Back to the counter</a></nav>
+        """);
+
+    [LoggerMessage(202, LogLevel.Information, "Client over its limit: {Reason}")]
+    private static partial void LogTooMany(ILogger logger, string reason);
 
     [LoggerMessage(200, LogLevel.Warning, "Session store unavailable: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);

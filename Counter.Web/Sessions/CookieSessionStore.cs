@@ -1,5 +1,6 @@
 using System.Buffers.Text;
 using System.Security.Cryptography;
+using Counter.Web.RateLimits;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.Extensions.Options;
 
@@ -12,7 +13,7 @@ namespace Counter.Web.Sessions;
 /// expired yields a fresh session. Concurrent requests from one browser race on the cookie
 /// (last response wins): that is inherent to client-side state, and the reason server-side mode exists.
 /// </summary>
-public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, IOptions<SessionOptions> options, TimeProvider time) : ISessionStore
+public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, NewSessionLimiter newSessions, IOptions<SessionOptions> options, TimeProvider time) : ISessionStore
 {
     /// <summary>Browsers drop cookies past ~4 KB; refuse to write one they would silently lose.</summary>
     public const int MaxCookieLength = 4000;
@@ -23,11 +24,17 @@ public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, I
     public Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var record = Read(context, now) ?? new SessionRecord(now, now, new SessionData());
+        var record = Read(context, now) ?? NewRecord(context, now);
         var data = record.Data.Clone();
         change(data);
         Write(context, record with { Seen = now, Data = data }, now);
         return Task.FromResult(data);
+    }
+
+    private SessionRecord NewRecord(HttpContext context, DateTimeOffset now)
+    {
+        newSessions.Admit(context);
+        return new SessionRecord(now, now, new SessionData());
     }
 
     public Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Counter.Web.KvClient;
+using Counter.Web.RateLimits;
 using Microsoft.Extensions.Options;
 
 namespace Counter.Web.Sessions;
@@ -26,6 +27,7 @@ public sealed partial class ServerSessionStore(
     SessionCache cache,
     SessionGate gate,
     SessionTelemetry telemetry,
+    NewSessionLimiter newSessions,
     IOptions<SessionOptions> options,
     TimeProvider time,
     ILogger<ServerSessionStore> logger) : ISessionStore
@@ -62,7 +64,7 @@ public sealed partial class ServerSessionStore(
             var now = time.GetUtcNow();
             if (loaded.Record is null && session is not { IsNew: true })
             {
-                session = Issue(); // Never adopt an identifier the store does not know.
+                session = Issue(context); // Never adopt an identifier the store does not know.
             }
             var current = loaded.Record ?? new SessionRecord(now, now, new SessionData());
             var data = current.Data.Clone();
@@ -186,8 +188,10 @@ public sealed partial class ServerSessionStore(
             ? new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: false)
             : null;
 
-    private SessionKey Issue()
+    /// <summary>A fresh identifier, counted against the client's new-session limit.</summary>
+    private SessionKey Issue(HttpContext context)
     {
+        newSessions.Admit(context);
         var identifier = SessionIdentifiers.NewIdentifier();
         return new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: true);
     }
