@@ -45,6 +45,27 @@ public sealed class CookieModeSessionTests(CookieAppFixture app)
         Assert.Equal(1, await browser.LoadCounterAsync());
     }
 
+    /// <summary>
+    /// The limit the README's security checklist states: the server keeps nothing in cookie mode, so
+    /// Reset can only drop the browser's cookie; a copy taken earlier still reads (until its absolute
+    /// lifetime ends). Server-side mode deletes the session itself (ServerSideSessionTests).
+    /// </summary>
+    [Fact]
+    public async Task ResetOnlyDropsTheCookieSoACopiedOldCookieKeepsItsCount()
+    {
+        using var browser = app.CreateBrowser();
+        await browser.LoadCounterAsync();
+        await browser.LoadCounterAsync();
+        var copy = browser.SessionCookie!;
+
+        using var reset = await browser.ResetAsync();
+        Assert.Equal(1, await browser.LoadCounterAsync());
+
+        using var replayer = app.CreateBrowser();
+        replayer.SetSessionCookie(copy);
+        Assert.Equal(3, await replayer.LoadCounterAsync());
+    }
+
     [Fact]
     public async Task TamperedCookieYieldsAFreshSession()
     {

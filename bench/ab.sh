@@ -30,7 +30,7 @@ start() { # side root env kvport webport
     dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv$side.log" 2>&1 &
   pids+=($!); eval "kv_$side=$!"
   # shellcheck disable=SC2086
-  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__ApiKey=$web_key KvStore__ApiKey=$web_key Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
+  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__ApiKey=$web_key $web_limits KvStore__ApiKey=$web_key Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
     Session__Mode=$mode KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web$side.log" 2>&1 &
   pids+=($!); eval "web_$side=$!"
   wait_up "http://127.0.0.1:$kv/health"; wait_up "http://127.0.0.1:$web/health"

@@ -62,8 +62,8 @@ start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Access__Web
 start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
 start kvcluster "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
 start kvcluster0 "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
-common=("${quiet[@]}" "${off[@]}" KvClient__ApiKey=$web_key Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret)
-start servertel "${quiet[@]}" KvClient__ApiKey=$web_key Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
+common=("${quiet[@]}" "${off[@]}" KvClient__ApiKey=$web_key $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret)
+start servertel "${quiet[@]}" KvClient__ApiKey=$web_key $web_limits Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
 start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"

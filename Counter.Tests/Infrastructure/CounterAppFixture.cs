@@ -122,7 +122,11 @@ public abstract class CounterAppFixture : IAsyncLifetime
         var webBuilder = builder.CreateResourceBuilder(web)
             .WithEnvironment("Session__AbsoluteLifetime", AbsoluteLifetime.ToString())
             .WithEnvironment("Session__IdleTimeout", IdleTimeout.ToString())
-            .WithEnvironment("CrossOrigin__TrustedOrigins__0", TrustedOrigin);
+            .WithEnvironment("CrossOrigin__TrustedOrigins__0", TrustedOrigin)
+            // Every test client is 127.0.0.1, and load tests make thousands of sessions: the per-client
+            // limits are the rate-limit tests' business (HttpsAppFixture sets low ones).
+            .WithEnvironment("RateLimit__PagesPerWindow", "1000000")
+            .WithEnvironment("RateLimit__NewSessionsPerWindow", "1000000");
         ConfigureWeb(webBuilder);
         _app = await builder.BuildAsync(cancellationToken);
         await _app.StartAsync(cancellationToken);

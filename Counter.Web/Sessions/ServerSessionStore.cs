@@ -12,8 +12,10 @@ namespace Counter.Web.Sessions;
 /// No lost update: every save is a compare-and-set on the version read (If-Match), or a
 /// create-only write (If-None-Match: *) for a new session. When another request saved first the
 /// store answers 412 with the winner's value, and this request re-applies its change to that and
-/// tries again, after a short random pause. The guarantee lives in the store, so it holds across
-/// any number of web replicas. A request costs one load and at most one save (or one touch when
+/// tries again at once. The guarantee lives in the store, so it holds across any number of web
+/// replicas. Each replica lets one request of a session at a time through (<see cref="SessionGate"/>),
+/// so a conflict always means another replica's request succeeded: retries make progress, and there
+/// is nothing for a pause to spread out. A request costs one load and at most one save (or one touch when
 /// nothing changed); only conflicting requests pay more. The load is usually free: this replica's
 /// <see cref="SessionCache"/> remembers the version it last saved, and the If-Match on the save
 /// validates it, so a returning user's page load is a single store round trip.
@@ -110,17 +112,8 @@ public sealed partial class ServerSessionStore(
                 LogGaveUp(logger, conflicts, session!.Tag);
                 throw new SessionUnavailableException($"The session changed under {conflicts} attempts in a row; try again.");
             }
-            await Task.Delay(ConflictBackoff(conflicts), time, cancellationToken);
         }
     }
-
-    /// <summary>
-    /// Exponential backoff with full jitter (a random pause up to 2 ms × 2^attempt, at most 100 ms):
-    /// competitors spread out instead of colliding again, so N racing requests cost far fewer than
-    /// N² store calls and the store stays responsive for everyone else.
-    /// </summary>
-    private static TimeSpan ConflictBackoff(int attempt) =>
-        TimeSpan.FromMilliseconds(Random.Shared.NextDouble() * Math.Min(100, 2 * Math.Pow(2, Math.Min(attempt, 10))));
 
     public async Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken)
     {
