@@ -22,6 +22,9 @@ public sealed partial class ConfigurationTableTests
         ["Storage"] = ("Counter.KvStore", "Counter.KvStore.Storage.StorageOptions"),
         ["Access"] = ("Counter.KvStore", "Counter.KvStore.Api.AccessOptions"),
         ["CrossOrigin"] = ("Counter.Web", "Counter.Web.Security.CrossOriginOptions"),
+        ["Proxy"] = ("Counter.Web", "Counter.Web.Security.ProxyOptions"),
+        ["RateLimit"] = ("Counter.Web", "Counter.Web.RateLimits.RateLimitOptions"),
+        ["DataProtection"] = ("Counter.Web", "Counter.Web.DataProtection.KeyRingOptions"),
     };
 
     /// <summary>How the table writes "no default: the AppHost hands it over".</summary>

@@ -132,6 +132,11 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
         Assert.DoesNotContain(browser.SessionCookie!, spans, StringComparison.Ordinal);
         Assert.DoesNotContain(CounterAppFixture.OperationsKey, spans, StringComparison.Ordinal);
         Assert.DoesNotContain(CounterAppFixture.WebKey, spans, StringComparison.Ordinal);
+        foreach (var secret in new[] { CounterAppFixture.SessionKeySecret, CounterAppFixture.KeyRingEncryptionKey })
+        {
+            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, spans, StringComparison.Ordinal);
+        }
     }
 
     internal static bool IsWebServerSpan(SpanRecord span) => span.Service == "web" && span.Kind == SpanRecord.ServerKind;
