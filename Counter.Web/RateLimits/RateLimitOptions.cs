@@ -16,13 +16,13 @@ public sealed class RateLimitOptions
     public TimeSpan Window { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Page requests (counter, Reset, About, count) one client may make per window.</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, int.MaxValue)]
     public int PagesPerWindow { get; set; } = 600;
 
     /// <summary>
     /// New sessions one client may start per window: each costs a store write (server-side mode) and
     /// lives until it expires, so a client that drops its cookie on every request is held to this.
     /// </summary>
-    [Range(1, 1_000_000)]
+    [Range(1, int.MaxValue)]
     public int NewSessionsPerWindow { get; set; } = 60;
 }
