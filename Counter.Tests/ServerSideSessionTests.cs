@@ -219,12 +219,19 @@ public sealed class ResponseHeaderTests(ServerSideAppFixture app)
         using var missing = await store.GetAsync("/v1/keys/no-such-key-" + Guid.NewGuid().ToString("N"));
         using var anonymous = app.CreateStoreClient(apiKey: null);
         using var unauthorized = await anonymous.GetAsync("/v1/keys/x");
+        using var web = new HttpClient { BaseAddress = app.WebUrl, Timeout = TestTimeouts.Request };
+        using var hookWithoutCredential = await web.PostAsync("/_testing/clock?offsetSeconds=0", null);
+        using var unknownPath = await web.GetAsync("/no-such-page");
 
         Assert.Equal("nosniff", Header(count, "X-Content-Type-Options"));
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
         Assert.Equal("nosniff", Header(missing, "X-Content-Type-Options"));
         Assert.Equal(HttpStatusCode.Unauthorized, unauthorized.StatusCode);
         Assert.Equal("nosniff", Header(unauthorized, "X-Content-Type-Options"));
+        Assert.Equal(HttpStatusCode.Unauthorized, hookWithoutCredential.StatusCode);
+        Assert.Equal("nosniff", Header(hookWithoutCredential, "X-Content-Type-Options"));
+        Assert.Equal(HttpStatusCode.NotFound, unknownPath.StatusCode);
+        Assert.Equal("nosniff", Header(unknownPath, "X-Content-Type-Options"));
     }
 
     private static string Header(HttpResponseMessage answer, string name) =>

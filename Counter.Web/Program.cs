@@ -25,6 +25,13 @@ builder.Services.AddExceptionHandler<ErrorPage>();
 
 var app = builder.Build();
 
+// No browser may sniff any answer (JSON included) into something else; HTML pages add the rest of
+// their headers in PageLayout.ApplyHeaders (which also runs after the exception handler clears these).
+app.Use((context, next) =>
+{
+    context.Response.Headers.XContentTypeOptions = "nosniff";
+    return next(context);
+});
 app.UseTransportSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();

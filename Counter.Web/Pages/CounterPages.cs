@@ -81,7 +81,6 @@ public static class CounterPages
     {
         var session = await sessions.ReadAsync(context, cancellationToken);
         context.Response.Headers.CacheControl = "no-store";
-        context.Response.Headers.XContentTypeOptions = "nosniff";
         return TypedResults.Ok(new { count = session.GetInt32(CountKey) });
     }
 
