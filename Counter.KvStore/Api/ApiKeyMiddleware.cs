@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using System.Security.Cryptography;
-using System.Text;
 using Counter.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
@@ -47,13 +45,13 @@ public static class WebTierAccessExtensions
 /// <summary>
 /// Rejects calls without a credential with 401, and the web tier's credential on an endpoint not
 /// marked <see cref="WebTierAccess"/> with 403 (least privilege: a stolen web credential cannot list,
-/// dump or clear sessions). Compares hashes in fixed time so the answer time says nothing about
-/// either key. The keys are never logged: they live only in options.
+/// dump or clear sessions). Both keys are checked by <see cref="BearerCredential"/> (fixed time);
+/// they are never logged: they live only in options.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AccessOptions> options)
 {
-    private readonly byte[] _web = Hash(options.Value.WebKey);
-    private readonly byte[] _operations = Hash(options.Value.OperationsKey);
+    private readonly BearerCredential _web = new(options.Value.WebKey);
+    private readonly BearerCredential _operations = new(options.Value.OperationsKey);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -63,10 +61,10 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AccessOption
         {
             return next(context);
         }
-        var presented = Presented(context.Request.Headers.Authorization.ToString());
+        var presented = BearerCredential.Presented(context.Request.Headers.Authorization.ToString());
         // Both comparisons always run: which key matched does not show in the time taken.
-        var isOperations = CryptographicOperations.FixedTimeEquals(presented, _operations);
-        var isWeb = CryptographicOperations.FixedTimeEquals(presented, _web);
+        var isOperations = _operations.Matches(presented);
+        var isWeb = _web.Matches(presented);
         if (isOperations)
         {
             return next(context);
@@ -91,12 +89,4 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AccessOption
 
     private static bool IsKeyRingPrefix(Microsoft.Extensions.Primitives.StringValues prefix) =>
         prefix.Count == 1 && prefix[0]!.StartsWith(StoreKeyPrefixes.KeyRing, StringComparison.Ordinal);
-
-    private static byte[] Presented(string header)
-    {
-        const string Scheme = "Bearer ";
-        return header.StartsWith(Scheme, StringComparison.OrdinalIgnoreCase) ? Hash(header[Scheme.Length..].Trim()) : new byte[SHA256.HashSizeInBytes];
-    }
-
-    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
 }

@@ -38,15 +38,12 @@ public static class TestingHooks
         var hooks = app.MapGroup("");
         if (requiredBearer is not null)
         {
-            var expected = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("Bearer " + requiredBearer));
+            var expected = new BearerCredential(requiredBearer);
             hooks.AddEndpointFilter((context, next) =>
-            {
-                var presented = System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(context.HttpContext.Request.Headers.Authorization.ToString()));
-                return requiredBearer.Length > 0 && System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(presented, expected)
+                requiredBearer.Length > 0 && expected.Matches(BearerCredential.Presented(context.HttpContext.Request.Headers.Authorization.ToString()))
                     ? next(context)
                     : ValueTask.FromResult<object?>(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
-                        detail: "Test hooks need 'Authorization: Bearer <the service's store credential>'."));
-            });
+                        detail: "Test hooks need 'Authorization: Bearer <the service's store credential>'.")));
         }
         TestClock.Map(app, hooks);
         FaultInjection.Use(app, hooks);
