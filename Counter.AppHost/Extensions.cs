@@ -77,8 +77,8 @@ internal static class Extensions
         }
 
         var garnetData = Path.Combine(settings.DataPath, "garnet");
-        OwnerOnlyFolder(settings.DataPath);
-        OwnerOnlyFolder(garnetData);
+        OwnerOnly.CreateFolder(settings.DataPath);
+        OwnerOnly.CreateFolder(garnetData);
         // A password, so that no other local process can read, write or flush sessions past the store's
         // credential. Garnet reads it from a config file (0600), not an argument any user's ps shows.
         var password = builder.AddParameter("garnet-password", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
@@ -106,30 +106,14 @@ internal static class Extensions
                 ["AuthenticationMode"] = "Password",
                 ["Password"] = await password.Resource.GetValueAsync(context.CancellationToken) ?? throw new InvalidOperationException("No garnet-password."),
             });
+            OwnerOnly.CreateFile(config);
             await File.WriteAllTextAsync(config, settingsJson, context.CancellationToken);
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
             context.Args.Add("--config-import-path");
             context.Args.Add(config);
         });
         return kvstore
             .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)},password={password}"))
             .WaitFor(garnet);
-    }
-
-    /// <summary>A data folder only its owner may enter: it holds every session (and Garnet's password file).</summary>
-    private static void OwnerOnlyFolder(string path)
-    {
-        const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(path);
-            return;
-        }
-        Directory.CreateDirectory(path, OwnerOnly);
-        File.SetUnixFileMode(path, OwnerOnly);
     }
 
     private static int FreeLoopbackPort()

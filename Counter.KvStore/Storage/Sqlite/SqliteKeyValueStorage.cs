@@ -1,3 +1,4 @@
+using Counter.ServiceDefaults;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +31,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
         var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, _options.DataPath));
         DatabasePath = Path.Combine(folder, "kvstore.db");
-        OwnerOnly(folder, DatabasePath);
+        RestrictToOwner(folder, DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -49,30 +50,17 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     public string DatabasePath { get; }
 
-    private const UnixFileMode OwnerReadWrite = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-
     /// <summary>
-    /// The folder 0700 and the database 0600, whatever the umask: the store holds every session and
-    /// web's key ring, and no other local user may read them. SQLite gives its -wal and -shm files the
-    /// database file's mode, so creating that file first covers them too; files from before are fixed.
+    /// The folder 0700 and the database 0600 (<see cref="OwnerOnly"/>): the store
+    /// holds every session and web's key ring. SQLite gives its -wal and -shm files the database file's
+    /// mode, so creating that file first covers them too; files from before are fixed.
     /// </summary>
-    private static void OwnerOnly(string folder, string databasePath)
+    private static void RestrictToOwner(string folder, string databasePath)
     {
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(folder);
-            return;
-        }
-        Directory.CreateDirectory(folder, OwnerReadWrite | UnixFileMode.UserExecute);
-        File.SetUnixFileMode(folder, OwnerReadWrite | UnixFileMode.UserExecute);
-        if (!File.Exists(databasePath))
-        {
-            new FileStream(databasePath, new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, UnixCreateMode = OwnerReadWrite }).Dispose();
-        }
-        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" }.Where(File.Exists))
-        {
-            File.SetUnixFileMode(file, OwnerReadWrite);
-        }
+        OwnerOnly.CreateFolder(folder);
+        OwnerOnly.CreateFile(databasePath);
+        OwnerOnly.Restrict(databasePath + "-wal");
+        OwnerOnly.Restrict(databasePath + "-shm");
     }
 
     public (long Keys, long Bytes) Totals => _writer.Totals;
