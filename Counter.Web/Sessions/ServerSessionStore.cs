@@ -36,18 +36,8 @@ public sealed partial class ServerSessionStore(
 {
     private readonly SessionOptions _options = options.Value;
 
-    public async Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken)
-    {
-        using var deadline = StartDeadline(cancellationToken);
-        try
-        {
-            return await UpdateWithinAsync(context, change, deadline.Token);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw DeadlinePassed(ex);
-        }
-    }
+    public Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken) =>
+        WithinDeadlineAsync(deadline => UpdateWithinAsync(context, change, deadline), cancellationToken);
 
     private async Task<SessionData> UpdateWithinAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken)
     {
@@ -121,21 +111,16 @@ public sealed partial class ServerSessionStore(
         {
             return new SessionData();
         }
-        using var deadline = StartDeadline(cancellationToken);
-        try
+        return await WithinDeadlineAsync(async deadline =>
         {
-            var loaded = await LoadAsync(session, useCache: false, deadline.Token);
+            var loaded = await LoadAsync(session, useCache: false, deadline);
             if (loaded.Record is null)
             {
                 return new SessionData();
             }
-            await TouchAsync(session, loaded.Record, loaded.ETag!, time.GetUtcNow(), deadline.Token);
+            await TouchAsync(session, loaded.Record, loaded.ETag!, time.GetUtcNow(), deadline);
             return loaded.Record.Data;
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw DeadlinePassed(ex);
-        }
+        }, cancellationToken);
     }
 
     public async Task DestroyAsync(HttpContext context, CancellationToken cancellationToken)
@@ -143,19 +128,18 @@ public sealed partial class ServerSessionStore(
         if (Resolve(context) is { } session)
         {
             cache.Remove(session.StorageKey);
-            using var deadline = StartDeadline(cancellationToken);
-            try
+            await WithinDeadlineAsync(async deadline =>
             {
-                await store.DeleteAsync(session.StorageKey, deadline.Token);
-            }
-            catch (KvStoreUnavailableException ex)
-            {
-                throw Unavailable(ex);
-            }
-            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw DeadlinePassed(ex);
-            }
+                try
+                {
+                    await store.DeleteAsync(session.StorageKey, deadline);
+                    return true;
+                }
+                catch (KvStoreUnavailableException ex)
+                {
+                    throw Unavailable(ex);
+                }
+            }, cancellationToken);
         }
         SessionCookie.Delete(context, _options);
     }
@@ -165,15 +149,19 @@ public sealed partial class ServerSessionStore(
     /// retry), so a slow or failing store gets the page a 503 within <see cref="SessionOptions.RequestDeadline"/>
     /// wherever the time goes. The request's own token still cancels it (the client went away).
     /// </summary>
-    private CancellationTokenSource StartDeadline(CancellationToken requestAborted)
+    private async Task<T> WithinDeadlineAsync<T>(Func<CancellationToken, Task<T>> work, CancellationToken requestAborted)
     {
-        var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
         deadline.CancelAfter(_options.RequestDeadline);
-        return deadline;
+        try
+        {
+            return await work(deadline.Token);
+        }
+        catch (OperationCanceledException ex) when (!requestAborted.IsCancellationRequested)
+        {
+            throw new SessionUnavailableException($"The session store did not finish within the request's {_options.RequestDeadline.TotalSeconds:0.#} s deadline.", ex);
+        }
     }
-
-    private SessionUnavailableException DeadlinePassed(OperationCanceledException ex) =>
-        new($"The session store did not finish within the request's {_options.RequestDeadline.TotalSeconds:0.#} s deadline.", ex);
 
     /// <summary>The session the request's cookie names, if the cookie could be one of our identifiers.</summary>
     private SessionKey? Resolve(HttpContext context) =>
