@@ -1,4 +1,5 @@
 using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace Counter.Web.RateLimits;
@@ -16,18 +17,15 @@ public static class RateLimitSetup
     {
         builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddSingleton<NewSessionLimiter>();
-        builder.Services.AddRateLimiter(limiter =>
+        builder.Services.AddRateLimiter(_ => { });
+        // Configured from the bound limits once, not looked up per request.
+        builder.Services.AddOptions<RateLimiterOptions>().Configure<IOptions<RateLimitOptions>>((limiter, limits) =>
         {
+            var options = limits.Value;
             limiter.AddPolicy(PagesPolicy, context =>
-            {
-                var options = context.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return RateLimitPartition.GetFixedWindowLimiter(ClientPartition.Of(context), _ => Window(options, options.PagesPerWindow));
-            });
+                RateLimitPartition.GetFixedWindowLimiter(ClientPartition.Of(context), _ => Window(options, options.PagesPerWindow)));
             limiter.OnRejected = (rejected, cancellationToken) =>
-            {
-                var options = rejected.HttpContext.RequestServices.GetRequiredService<IOptions<RateLimitOptions>>().Value;
-                return new ValueTask(reject(rejected.HttpContext, RetryAfter(rejected.Lease, options), cancellationToken));
-            };
+                new ValueTask(reject(rejected.HttpContext, RetryAfter(rejected.Lease, options), cancellationToken));
         });
         return builder;
     }
