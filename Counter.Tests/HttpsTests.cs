@@ -82,18 +82,20 @@ public sealed class HttpsTests(HttpsAppFixture app)
     {
         using var http = app.CreateHttpClient();
 
-        using var response = await SendAsync(http, "/_testing/clock?offsetSeconds=60", ("Authorization", $"Bearer {CounterAppFixture.WebKey}"), method: HttpMethod.Post);
+        using var response = await SendAsync(http, HttpMethod.Post, "/_testing/clock?offsetSeconds=60", ("Authorization", $"Bearer {CounterAppFixture.WebKey}"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
 
-    internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, string path, (string Name, string Value) header, (string Name, string Value)? another = null, HttpMethod? method = null)
+    internal static Task<HttpResponseMessage> SendAsync(HttpClient client, string path, params (string Name, string Value)[] headers) =>
+        SendAsync(client, HttpMethod.Get, path, headers);
+
+    internal static async Task<HttpResponseMessage> SendAsync(HttpClient client, HttpMethod method, string path, params (string Name, string Value)[] headers)
     {
-        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, path);
-        request.Headers.TryAddWithoutValidation(header.Name, header.Value);
-        if (another is { } second)
+        using var request = new HttpRequestMessage(method, path);
+        foreach (var (name, value) in headers)
         {
-            request.Headers.TryAddWithoutValidation(second.Name, second.Value);
+            request.Headers.TryAddWithoutValidation(name, value);
         }
         return await client.SendAsync(request);
     }
@@ -122,7 +124,7 @@ public sealed class UntrustedForwardedHeadersTests(CookieAppFixture app)
     [Fact]
     public async Task AForwardedProtoFromAnUntrustedPeerIsIgnored()
     {
-        using var http = new HttpClient(new SocketsHttpHandler { UseCookies = false }) { BaseAddress = app.WebUrl, Timeout = TestTimeouts.Request };
+        using var http = app.CreateHttpClient();
 
         using var response = await HttpsTests.SendAsync(http, "/", ("X-Forwarded-Proto", "https"));
 

@@ -52,16 +52,10 @@ public sealed class RateLimitTests(HttpsAppFixture app)
         Assert.Equal(HttpStatusCode.OK, existing.StatusCode);
     }
 
-    private static async Task<HttpResponseMessage> LoadAsync(HttpClient http, string client, string? cookie)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.Add("X-Forwarded-For", client);
-        if (cookie is not null)
-        {
-            request.Headers.Add("Cookie", cookie);
-        }
-        return await http.SendAsync(request);
-    }
+    private static Task<HttpResponseMessage> LoadAsync(HttpClient http, string client, string? cookie) =>
+        cookie is null
+            ? HttpsTests.SendAsync(http, "/", ("X-Forwarded-For", client))
+            : HttpsTests.SendAsync(http, "/", ("X-Forwarded-For", client), ("Cookie", cookie));
 
     private static async Task AssertTooManyAsync(HttpResponseMessage response)
     {

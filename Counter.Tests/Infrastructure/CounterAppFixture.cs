@@ -249,6 +249,10 @@ public abstract class CounterAppFixture : IAsyncLifetime
         return answered;
     }
 
+    /// <summary>A client of web over HTTP without a cookie jar or redirects, so tests see every Set-Cookie as sent.</summary>
+    public HttpClient CreateHttpClient() =>
+        new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = WebUrl, Timeout = TestTimeouts.Request };
+
     /// <summary>A client of web's test hooks, which ask for web's store credential.</summary>
     public HttpClient CreateWebHookClient() => new()
     {

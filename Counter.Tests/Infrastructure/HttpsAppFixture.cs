@@ -78,10 +78,6 @@ public sealed class HttpsAppFixture : CounterAppFixture
         return new HttpClient(handler) { BaseAddress = new Uri($"https://{HostName}:{endpoint.Port}"), Timeout = TestTimeouts.Request };
     }
 
-    /// <summary>A plain HTTP client without a cookie jar.</summary>
-    public HttpClient CreateHttpClient() =>
-        new(new SocketsHttpHandler { UseCookies = false, AllowAutoRedirect = false }) { BaseAddress = WebUrl, Timeout = TestTimeouts.Request };
-
     private static X509Certificate2 CreateCertificate()
     {
         using var key = RSA.Create(2048);
