@@ -19,8 +19,6 @@ public static class TransportSecurity
                 "Proxy:TrustedNetworks holds an entry that is neither an IP address nor a CIDR network (like 10.0.0.0/8).")
             .ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, TrustConfiguredProxies>();
-        // Browsers remember it for 30 days (the default max-age); subdomains and preload are the deployment's call.
-        builder.Services.AddHsts(_ => { });
         return builder;
     }
 
@@ -33,7 +31,9 @@ public static class TransportSecurity
         }
         if (app.Environment.IsProduction())
         {
-            app.UseHsts(); // Sent on HTTPS answers only, and never to localhost.
+            // Sent on HTTPS answers only, never to localhost; max-age is the default 30 days, and
+            // subdomains and preload are the deployment's call.
+            app.UseHsts();
         }
         return app;
     }
