@@ -1,5 +1,6 @@
 using Counter.KvStore;
 using Counter.KvStore.Dump;
+using Counter.KvStore.Storage.Sqlite;
 using Counter.ServiceDefaults.Testing;
 
 // `dotnet run --project Counter.KvStore -- dump` prints every session in a running store.
@@ -27,5 +28,14 @@ app.UseStoreApi();
 // After the credential check: the hooks need the store's credential too.
 app.UseTestingHooks();
 
-await app.RunAsync();
+try
+{
+    await app.RunAsync();
+}
+catch (DataFolderInUseException ex)
+{
+    // Already logged by the host; a plain exit code instead of an abort (and a core dump).
+    await Console.Error.WriteLineAsync(ex.Message);
+    return 3;
+}
 return 0;

@@ -54,6 +54,7 @@ public static class StoreSetup
             builder.Services.AddSingleton<SqliteKeyValueStorage>();
             builder.Services.AddSingleton<IKeyValueStorage>(sp => Instrument(sp, sp.GetRequiredService<SqliteKeyValueStorage>()));
             builder.Services.AddHostedService<ExpirySweeper>();
+            builder.Services.AddHealthChecks().AddCheck<WriterHealthCheck>("storage-writer");
         }
         return builder;
     }

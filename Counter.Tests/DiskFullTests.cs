@@ -7,8 +7,8 @@ namespace Counter.Tests;
 
 /// <summary>
 /// The store's disk fills up (a small tmpfs, filled with a file): writes are refused with a clear
-/// 507, reads keep working, nothing stored is damaged (also after a restart), and writes succeed
-/// again once space is back. Mounting needs root (CAP_SYS_ADMIN), which CI has.
+/// 507, reads keep working, /health reports the store unhealthy (and healthy again by itself once
+/// space is back), nothing stored is damaged (also after a restart), and writes succeed again. Mounting needs root (CAP_SYS_ADMIN), which CI has.
 /// </summary>
 [Trait("Category", "Reliability")]
 public sealed class DiskFullTests : IAsyncLifetime
@@ -61,8 +61,17 @@ public sealed class DiskFullTests : IAsyncLifetime
             Assert.True(refused > 0, $"No write was refused in {attempts - 1} attempts on a full disk.");
 
             await AssertAllReadableAsync(client, seeded); // Reads keep working on a full disk.
+            // /health means "can serve writes": it turns unhealthy; /alive (the process) does not.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusAsync(client, "/health"));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/alive"));
 
-            File.Delete(filler); // Space is back.
+            File.Delete(filler); // Space is back: /health turns back by itself, before any user write.
+            var waited = Stopwatch.StartNew();
+            while (await StatusAsync(client, "/health") != HttpStatusCode.OK)
+            {
+                Assert.True(waited.Elapsed < TestTimeouts.Request, "/health stayed unhealthy after space came back.");
+                await Task.Delay(100);
+            }
             using (var after = await PutAsync(client, "after-space", "{\"ok\":true}"))
             {
                 Assert.Equal(HttpStatusCode.Created, after.StatusCode);
@@ -90,6 +99,12 @@ public sealed class DiskFullTests : IAsyncLifetime
             Assert.Equal(HttpStatusCode.OK, get.StatusCode);
             Assert.Equal(value, await get.Content.ReadAsStringAsync());
         }
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
     }
 
     private static Task<HttpResponseMessage> PutAsync(HttpClient client, string key, string json) =>

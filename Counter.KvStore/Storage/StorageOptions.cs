@@ -51,6 +51,19 @@ public sealed class StorageOptions
     [Range(1, 10_000)]
     public int MaxBatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// Most writes waiting for the embedded writer. When that many wait, a write is refused at once
+    /// (503) rather than queued behind work that would outlast its caller's patience.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int MaxQueuedWrites { get; set; } = 4096;
+
+    /// <summary>
+    /// How long a starting embedded store waits for another process to release the data folder (one
+    /// that is shutting down) before it refuses to start. Only one process may own a folder.
+    /// </summary>
+    public TimeSpan DataFolderWait { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>How often expired keys are physically deleted. They are invisible to reads at once either way.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(30);
 

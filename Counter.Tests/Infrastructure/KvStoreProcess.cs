@@ -25,6 +25,32 @@ public sealed class KvStoreProcess : IAsyncDisposable
     public static async Task<KvStoreProcess> StartAsync(string dataPath)
     {
         var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var process = Launch(dataPath, url, _ => { });
+        var store = new KvStoreProcess(process, url);
+        await store.WaitHealthyAsync();
+        return store;
+    }
+
+    /// <summary>Starts a store expected to refuse to start: its exit code and everything it printed, or a timeout.</summary>
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string dataPath, TimeSpan bound)
+    {
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        using var process = Launch(dataPath, new Uri($"http://127.0.0.1:{FreePort()}"), output.Enqueue);
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(bound);
+        }
+        catch (TimeoutException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"The store was still running after {bound}: {string.Join('\n', output)}");
+        }
+        process.WaitForExit(); // Drains the redirected output.
+        return (process.ExitCode, string.Join('\n', output));
+    }
+
+    private static Process Launch(string dataPath, Uri url, Action<string> onOutput)
+    {
         var start = new ProcessStartInfo("dotnet", [Repository.KvStoreDll])
         {
             WorkingDirectory = Path.GetDirectoryName(Repository.KvStoreDll)!,
@@ -38,14 +64,11 @@ public sealed class KvStoreProcess : IAsyncDisposable
         start.Environment["Access__OperationsKey"] = CounterAppFixture.OperationsKey;
         start.Environment["Storage__DataPath"] = dataPath;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the store.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
+        process.OutputDataReceived += (_, line) => onOutput(line.Data ?? "");
+        process.ErrorDataReceived += (_, line) => onOutput(line.Data ?? "");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-
-        var store = new KvStoreProcess(process, url);
-        await store.WaitHealthyAsync();
-        return store;
+        return process;
     }
 
     public HttpClient CreateClient()

@@ -7,39 +7,69 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// The single writer of the embedded engine (group commit). One thread takes every write waiting
 /// in the queue, applies them in order inside one transaction and commits once: one fsync covers
 /// the whole batch, and because one thread applies them, compare-and-set needs no locks. A write's
-/// task completes only after its batch is committed, so an acknowledged write is on disk; when the
-/// commit fails nothing in the batch was applied and every caller in it gets the failure.
+/// task completes only after its batch is committed, so an acknowledged write is on disk.
+///
+/// The write path cannot fail silently:
+/// - The queue is bounded (<see cref="StorageOptions.MaxQueuedWrites"/>): when it is full a write
+///   fails at once (503) instead of waiting past its caller's patience.
+/// - A write whose caller gave up (request aborted or timed out) before the writer took it is
+///   dropped, never applied.
+/// - A commit refused for lack of space or permission fails its batch (rolled back: nothing in it
+///   was applied) and marks the writer <see cref="WriterHealth.Refused"/> until a commit succeeds.
+/// - An I/O error (a failed write or fsync), a damaged database or an end of the loop stops the writer
+///   for good: SQLite may have left the batch's frames in the WAL, so whether those writes survive
+///   is for the next start's recovery to decide, and no later write is acknowledged by this process.
 /// </summary>
 internal sealed partial class GroupCommitWriter : IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly WriterCommands _commands;
     private readonly int _maxBatchSize;
+    private readonly int _maxQueued;
     private readonly Func<long> _nowMs;
     private readonly ILogger _logger;
-    private readonly Channel<Operation> _queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Operation> _queue;
     private readonly Task _loop;
     private long _keys;
     private long _bytes;
+    private volatile WriterHealth _health = WriterHealth.Healthy;
 
-    public GroupCommitWriter(SqliteConnection connection, WriterCommands commands, int maxBatchSize, long keys, long bytes, Func<long> nowMs, ILogger logger)
+    public GroupCommitWriter(SqliteConnection connection, WriterCommands commands, int maxBatchSize, int maxQueued, long keys, long bytes, Func<long> nowMs, ILogger logger)
     {
-        (_connection, _commands, _maxBatchSize, _keys, _bytes, _nowMs, _logger) = (connection, commands, maxBatchSize, keys, bytes, nowMs, logger);
+        (_connection, _commands, _maxBatchSize, _maxQueued, _keys, _bytes, _nowMs, _logger) = (connection, commands, maxBatchSize, maxQueued, keys, bytes, nowMs, logger);
+        // FullMode Wait makes TryWrite answer false when full; nothing ever waits to write.
+        _queue = Channel.CreateBounded<Operation>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
 
     /// <summary>Rows and value bytes as of the last commit.</summary>
     public (long Keys, long Bytes) Totals => (Interlocked.Read(ref _keys), Interlocked.Read(ref _bytes));
 
-    /// <summary>Queues <paramref name="apply"/> for the writer thread; completes with its result once its batch is committed.</summary>
-    public async Task<T> EnqueueAsync<T>(Func<WriteBatch, T> apply)
+    /// <summary>Whether the writer can take writes, as of its last commit.</summary>
+    public WriterHealth Health => _health;
+
+    /// <summary>
+    /// Queues <paramref name="apply"/> for the writer thread; completes with its result once its batch
+    /// is committed. Cancelled before the writer takes it, it is never applied.
+    /// </summary>
+    public async Task<T> EnqueueAsync<T>(Func<WriteBatch, T> apply, CancellationToken cancellationToken)
     {
+        cancellationToken.ThrowIfCancellationRequested();
+        if (_health.Stopped is { } stopped)
+        {
+            throw new StorageUnavailableException(stopped);
+        }
         var operation = new Operation(batch => apply(batch));
         if (!_queue.Writer.TryWrite(operation))
         {
-            throw new StorageUnavailableException("The store is shutting down.");
+            throw _queue.Reader.Completion.IsCompleted || _health.Stopped is not null
+                ? new StorageUnavailableException(_health.Stopped ?? "The store is shutting down.")
+                : new StorageUnavailableException($"The store's write queue is full ({_maxQueued} writes waiting); the write was not applied. Try again.");
         }
-        return (T)(await operation.Completion.Task.ConfigureAwait(false))!;
+        await using (cancellationToken.Register(static state => ((Operation)state!).TryCancel(), operation))
+        {
+            return (T)(await operation.Completion.Task.ConfigureAwait(false))!;
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -50,6 +80,18 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     private void Run()
     {
+        try
+        {
+            RunBatches();
+        }
+        catch (Exception ex)
+        {
+            Stop(ex, []);
+        }
+    }
+
+    private void RunBatches()
+    {
         var reader = _queue.Reader;
         var operations = new List<Operation>(_maxBatchSize);
         var results = new object?[_maxBatchSize];
@@ -58,7 +100,14 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             operations.Clear();
             while (operations.Count < _maxBatchSize && reader.TryRead(out var operation))
             {
-                operations.Add(operation);
+                if (operation.TryStart())
+                {
+                    operations.Add(operation);
+                }
+            }
+            if (operations.Count == 0)
+            {
+                continue;
             }
             var batch = new WriteBatch(_nowMs());
             try
@@ -75,10 +124,15 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 }
                 transaction.Commit();
             }
-            catch (Exception ex)
+            catch (Exception ex) when (!SqliteFailures.IsFatal(ex))
             {
-                // Nothing in this batch was committed: fail every caller, none was acknowledged.
-                LogBatchFailed(_logger, ex, operations.Count);
+                // Rolled back, nothing in the batch was applied. Out of space or not writable marks the
+                // writer refusing until the next commit that succeeds.
+                LogBatchRefused(_logger, ex, operations.Count);
+                if (SqliteFailures.IsRefusal(ex))
+                {
+                    _health = WriterHealth.RefusedBy(ex);
+                }
                 var failure = SqliteFailures.ToStorageException(ex);
                 foreach (var operation in operations)
                 {
@@ -86,6 +140,12 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 }
                 continue;
             }
+            catch (Exception ex)
+            {
+                Stop(ex, operations);
+                return;
+            }
+            _health = WriterHealth.Healthy;
             Interlocked.Add(ref _keys, batch.Keys);
             Interlocked.Add(ref _bytes, batch.Bytes);
             for (var i = 0; i < operations.Count; i++)
@@ -96,22 +156,47 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
     }
 
+    /// <summary>The writer stops for good: every write in flight, queued or still to come fails.</summary>
+    private void Stop(Exception ex, List<Operation> inFlight)
+    {
+        LogWriterStopped(_logger, ex);
+        _health = WriterHealth.StoppedBy(ex);
+        _queue.Writer.TryComplete();
+        var failure = new StorageUnavailableException(_health.Stopped!, ex);
+        foreach (var operation in inFlight)
+        {
+            operation.Completion.TrySetException(failure);
+        }
+        while (_queue.Reader.TryRead(out var queued))
+        {
+            queued.Completion.TrySetException(failure);
+        }
+    }
+
     private sealed class Operation(Func<WriteBatch, object?> apply)
     {
+        private const int Queued = 0, Started = 1, Cancelled = 2;
+        private int _state;
+
         public Func<WriteBatch, object?> Apply { get; } = apply;
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>False when its caller gave up first: the write is then never applied.</summary>
+        public bool TryStart() => Interlocked.CompareExchange(ref _state, Started, Queued) == Queued;
+
+        /// <summary>The caller gave up: if the writer has not taken it yet, it never will.</summary>
+        public void TryCancel()
+        {
+            if (Interlocked.CompareExchange(ref _state, Cancelled, Queued) == Queued)
+            {
+                Completion.TrySetCanceled();
+            }
+        }
     }
 
     [LoggerMessage(2, LogLevel.Error, "A write batch of {Count} operations failed and was rolled back")]
-    private static partial void LogBatchFailed(ILogger logger, Exception exception, int count);
-}
+    private static partial void LogBatchRefused(ILogger logger, Exception exception, int count);
 
-/// <summary>State shared by the operations of one batch; the totals are applied only after commit.</summary>
-internal sealed class WriteBatch(long now)
-{
-    /// <summary>The batch's clock (Unix ms): every operation in it judges expiry at the same instant.</summary>
-    public long Now { get; } = now;
-    public long Keys { get; set; }
-    public long Bytes { get; set; }
-    public long VersionWritten { get; set; }
+    [LoggerMessage(4, LogLevel.Critical, "The writer stopped: no further write will be acknowledged until the store is restarted")]
+    private static partial void LogWriterStopped(ILogger logger, Exception exception);
 }

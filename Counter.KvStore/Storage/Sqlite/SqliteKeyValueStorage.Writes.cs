@@ -8,7 +8,7 @@ namespace Counter.KvStore.Storage.Sqlite;
 public sealed partial class SqliteKeyValueStorage
 {
     public Task<WriteResult> PutAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        _writer.EnqueueAsync(batch => ApplyPut(batch, key, value, condition, timeToLive));
+        _writer.EnqueueAsync(batch => ApplyPut(batch, key, value, condition, timeToLive), cancellationToken);
 
     public Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken) =>
         _writer.EnqueueAsync(batch =>
@@ -18,7 +18,7 @@ public sealed partial class SqliteKeyValueStorage
                 ApplyPut(batch, key, value, WriteCondition.None, timeToLive: null);
             }
             return true;
-        });
+        }, cancellationToken);
 
     public Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken) =>
         _writer.EnqueueAsync<IReadOnlyList<WriteResult>>(batch =>
@@ -29,7 +29,7 @@ public sealed partial class SqliteKeyValueStorage
                 results[i] = ApplyPut(batch, puts[i].Key, puts[i].Value, puts[i].Condition, puts[i].TimeToLive);
             }
             return results;
-        });
+        }, cancellationToken);
 
     public Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken) =>
         _writer.EnqueueAsync(batch =>
@@ -49,7 +49,7 @@ public sealed partial class SqliteKeyValueStorage
             batch.Keys--;
             batch.Bytes -= current!.Value.Length;
             return new DeleteResult(DeleteOutcome.Deleted, current);
-        });
+        }, cancellationToken);
 
     public Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
         _writer.EnqueueAsync(batch =>
@@ -61,7 +61,7 @@ public sealed partial class SqliteKeyValueStorage
             }
             _commands.SetExpiry(key, ExpiryFor(batch.Now, timeToLive));
             return current.Version;
-        });
+        }, cancellationToken);
 
     public async Task<long> DeletePrefixAsync(string prefix, CancellationToken cancellationToken)
     {
@@ -77,7 +77,7 @@ public sealed partial class SqliteKeyValueStorage
                 batch.Keys -= count;
                 batch.Bytes -= bytes;
                 return count;
-            });
+            }, cancellationToken);
             total += removed;
         }
         while (removed == Chunk && !cancellationToken.IsCancellationRequested);
@@ -91,7 +91,7 @@ public sealed partial class SqliteKeyValueStorage
             batch.Keys -= count;
             batch.Bytes -= bytes;
             return (int)count;
-        });
+        }, cancellationToken);
 
     private WriteResult ApplyPut(WriteBatch batch, string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive)
     {

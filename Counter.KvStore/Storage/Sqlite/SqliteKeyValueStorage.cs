@@ -10,7 +10,7 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// wait for the writer (WAL readers see the last committed state); <c>.Writes.cs</c> holds the
 /// write operations and their compare-and-set rules; <see cref="GroupCommitWriter"/> applies them;
 /// <see cref="SqliteSchema"/> creates and checks the schema; <see cref="SqliteFailures"/> says what a
-/// failed commit means to the caller.
+/// failed commit means to the caller; <see cref="DataFolderLock"/> makes this process the folder's only owner.
 /// </summary>
 public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisposable
 {
@@ -21,6 +21,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     private readonly SqliteConnection _connection;
     private readonly WriterCommands _commands;
     private readonly GroupCommitWriter _writer;
+    private readonly DataFolderLock _folderLock;
     private long _version; // Highest version issued; only the writer thread changes it.
 
     public SqliteKeyValueStorage(IOptions<StorageOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<SqliteKeyValueStorage> logger)
@@ -31,7 +32,9 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
         var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, _options.DataPath));
         DatabasePath = Path.Combine(folder, "kvstore.db");
-        RestrictToOwner(folder, DatabasePath);
+        OwnerOnly.CreateFolder(folder);
+        _folderLock = DataFolderLock.Acquire(folder, _options.DataFolderWait);
+        RestrictToOwner(DatabasePath);
         _connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = DatabasePath,
@@ -45,7 +48,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         _version = opened.Version;
         _commands = new WriterCommands(_connection);
         LogOpened(_logger, DatabasePath, opened.Keys, _options.Synchronous);
-        _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, opened.Keys, opened.Bytes, NowMs, logger);
+        _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, opened.Keys, opened.Bytes, NowMs, logger);
     }
 
     public string DatabasePath { get; }
@@ -55,15 +58,28 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     /// holds every session and web's key ring. SQLite gives its -wal and -shm files the database file's
     /// mode, so creating that file first covers them too; files from before are fixed.
     /// </summary>
-    private static void RestrictToOwner(string folder, string databasePath)
+    private static void RestrictToOwner(string databasePath)
     {
-        OwnerOnly.CreateFolder(folder);
         OwnerOnly.CreateFile(databasePath);
         OwnerOnly.Restrict(databasePath + "-wal");
         OwnerOnly.Restrict(databasePath + "-shm");
     }
 
     public (long Keys, long Bytes) Totals => _writer.Totals;
+
+    /// <summary>Whether writes are being committed (see <see cref="GroupCommitWriter"/>).</summary>
+    internal WriterHealth WriterHealth => _writer.Health;
+
+    /// <summary>
+    /// A real commit that changes nothing (the version counter rewritten as it is), to learn whether
+    /// the disk takes writes again after it refused one. Throws <see cref="StorageUnavailableException"/> if not.
+    /// </summary>
+    internal Task ProbeWriteAsync(CancellationToken cancellationToken) =>
+        _writer.EnqueueAsync(batch =>
+        {
+            _commands.SaveVersion(_version);
+            return true;
+        }, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -79,6 +95,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
             LogCheckpointFailed(_logger, ex);
         }
         await _connection.DisposeAsync().ConfigureAwait(false);
+        _folderLock.Dispose();
     }
 
     private static bool IsLive(StoredEntry entry, long nowMs) =>

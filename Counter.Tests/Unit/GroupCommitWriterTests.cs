@@ -1,0 +1,133 @@
+using Counter.KvStore.Storage;
+using Counter.KvStore.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Counter.Tests.Unit;
+
+/// <summary>
+/// The embedded engine's writer on a real SQLite file, without an app: a bounded queue, no write
+/// applied after its caller gave up, a refusing disk that recovers, and an I/O error that stops the
+/// writer for good instead of acknowledging anything after it.
+/// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync.")]
+public sealed class GroupCommitWriterTests : IAsyncLifetime
+{
+    private const int QueueLength = 2;
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
+    private readonly string _folder = Path.Combine(Path.GetTempPath(), "counter-tests", "writer-" + Guid.NewGuid().ToString("N"));
+    private SqliteConnection _connection = null!;
+    private WriterCommands _commands = null!;
+    private GroupCommitWriter _writer = null!;
+
+    public Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_folder);
+        var path = Path.Combine(_folder, "kvstore.db");
+        _connection = new SqliteConnection($"Data Source={path}");
+        _connection.Open();
+        SqliteSchema.Open(_connection, path, SyncMode.Normal);
+        _commands = new WriterCommands(_connection);
+        _writer = new GroupCommitWriter(_connection, _commands, maxBatchSize: 16, maxQueued: QueueLength, keys: 0, bytes: 0,
+            () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), NullLogger.Instance);
+        return Task.CompletedTask;
+    }
+
+    [Fact]
+    public async Task AFullQueueRefusesAWriteAtOnceAndNeverAppliesIt()
+    {
+        using var hold = new HeldWriter(_writer);
+        var queued = Enumerable.Range(0, QueueLength).Select(i => _writer.EnqueueAsync(_ => i, CancellationToken.None)).ToList(); // Fills the queue.
+        var refusedApplied = false;
+
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(
+            () => _writer.EnqueueAsync(_ => refusedApplied = true, CancellationToken.None).WaitAsync(Bound));
+
+        Assert.Contains("write queue is full", refused.Message, StringComparison.Ordinal);
+        hold.Release();
+        Assert.Equal(Enumerable.Range(0, QueueLength), await Task.WhenAll(queued).WaitAsync(Bound));
+        Assert.False(refusedApplied);
+    }
+
+    [Fact]
+    public async Task AWriteCancelledBeforeTheWriterTookItIsNeverApplied()
+    {
+        using var hold = new HeldWriter(_writer);
+        using var caller = new CancellationTokenSource();
+        var applied = false;
+        var write = _writer.EnqueueAsync(_ => applied = true, caller.Token);
+
+        await caller.CancelAsync(); // The request was aborted (or timed out) while the write waited.
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => write.WaitAsync(Bound));
+        hold.Release();
+        Assert.True(await _writer.EnqueueAsync(_ => true, CancellationToken.None).WaitAsync(Bound)); // The writer went past it.
+        Assert.False(applied);
+    }
+
+    [Fact]
+    public async Task ARefusingDiskFailsItsBatchAndTheWriterRecoversOnTheNextCommit()
+    {
+        var full = await Assert.ThrowsAsync<StorageUnavailableException>(
+            () => _writer.EnqueueAsync<bool>(_ => throw new SqliteException("database or disk is full", 13), CancellationToken.None).WaitAsync(Bound));
+
+        Assert.True(full.DiskFull);
+        Assert.NotNull(_writer.Health.Refused);
+        Assert.Null(_writer.Health.Stopped);
+        Assert.True(await _writer.EnqueueAsync(_ => true, CancellationToken.None).WaitAsync(Bound));
+        Assert.Same(WriterHealth.Healthy, _writer.Health);
+    }
+
+    [Fact]
+    public async Task AnIoErrorStopsTheWriterAndNoLaterWriteIsAcknowledged()
+    {
+        Task<bool> queuedBehind;
+        using (var hold = new HeldWriter(_writer, failWith: new SqliteException("disk I/O error", 10)))
+        {
+            queuedBehind = _writer.EnqueueAsync(_ => true, CancellationToken.None);
+            hold.Release();
+            await Assert.ThrowsAsync<StorageUnavailableException>(() => hold.Write.WaitAsync(Bound));
+        }
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(() => queuedBehind.WaitAsync(Bound)); // Failed, not hung.
+        var later = await Assert.ThrowsAsync<StorageUnavailableException>(() => _writer.EnqueueAsync(_ => true, CancellationToken.None).WaitAsync(Bound));
+        Assert.Contains("restart", later.Message, StringComparison.Ordinal);
+        Assert.NotNull(_writer.Health.Stopped);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _writer.DisposeAsync();
+        _commands.Dispose();
+        await _connection.DisposeAsync();
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    /// <summary>A write that holds the writer thread inside its batch until released (then succeeds, or throws <c>failWith</c>).</summary>
+    private sealed class HeldWriter : IDisposable
+    {
+        private readonly ManualResetEventSlim _release = new();
+
+        public HeldWriter(GroupCommitWriter writer, Exception? failWith = null)
+        {
+            using var taken = new ManualResetEventSlim();
+            Write = writer.EnqueueAsync(_ =>
+            {
+                taken.Set();
+                _release.Wait(Bound);
+                return failWith is null ? true : throw failWith;
+            }, CancellationToken.None);
+            Assert.True(taken.Wait(Bound), "The writer did not take the first write.");
+        }
+
+        public Task<bool> Write { get; }
+
+        public void Release() => _release.Set();
+
+        public void Dispose()
+        {
+            _release.Set();
+            _release.Dispose();
+        }
+    }
+}
