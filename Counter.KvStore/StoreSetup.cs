@@ -45,6 +45,9 @@ public static class StoreSetup
                 // listing reads the slot map (CLUSTER NODES). The store sends no FLUSH, CONFIG or SHUTDOWN;
                 // what a connection may do on the server is the server's ACL.
                 redis.AllowAdmin = true;
+                // The client's exception messages name the command and its key by default, and the
+                // store logs failures: a storage key (a keyed hash of a session id) must not reach logs.
+                redis.IncludeDetailInExceptions = false;
             });
             builder.Services.AddSingleton<IKeyValueStorage>(sp => Instrument(sp, ActivatorUtilities.CreateInstance<RedisKeyValueStorage>(sp)));
             builder.Services.AddHostedService<RedisWarmUp>();

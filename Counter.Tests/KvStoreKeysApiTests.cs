@@ -94,6 +94,26 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
     }
 
     [SkippableFact]
+    public async Task AValueOverTheLimitFailsOnlyItsOwnPutOfABatch()
+    {
+        var tooLarge = "\"" + new string('x', 64 * 1024) + "\""; // Over the 64 KiB value limit once quoted.
+        var batch = $$"""{"puts": [{"key": "{{_prefix}}small", "value": 1}, {"key": "{{_prefix}}large", "value": {{tooLarge}}}]}""";
+
+        using var response = await _store.PostAsync("/v1/batch", new StringContent(batch, Encoding.UTF8, "application/json"));
+
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, text);
+        using var answer = System.Text.Json.JsonDocument.Parse(text);
+        var results = answer.RootElement.GetProperty("results").EnumerateArray().ToList();
+        Assert.Equal(201, results[0].GetProperty("status").GetInt32());
+        Assert.Equal(413, results[1].GetProperty("status").GetInt32());
+        Assert.Contains("the limit is 65536", results[1].GetProperty("error").GetString(), StringComparison.Ordinal);
+        Assert.Equal("1", await _store.GetStringAsync($"/v1/keys/{_prefix}small"));
+        using var large = await _store.GetAsync($"/v1/keys/{_prefix}large");
+        Assert.Equal(HttpStatusCode.NotFound, large.StatusCode);
+    }
+
+    [SkippableFact]
     public async Task ABatchWithOneBadPutIsRefusedWholeAndWritesNothing()
     {
         var batch = $$"""{"puts": [{"key": "{{_prefix}}ok", "value": 1}, {"key": "{{_prefix}}bad key", "value": 2}]}""";

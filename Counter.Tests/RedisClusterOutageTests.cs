@@ -6,7 +6,8 @@ namespace Counter.Tests;
 
 /// <summary>
 /// One shard of the Redis Cluster is gone (its primary and its replica killed): calls for its
-/// slots answer 503 quickly, calls for the other slots go on, and calls that need every primary
+/// slots answer 503 quickly, calls for the other slots go on (in a batch too: only the dead
+/// shard's puts fail), and calls that need every primary
 /// (listing, count, the bulk write across slots) answer 503, never 500 or a partial answer. Its
 /// own cluster and app, since the shard stays dead.
 /// </summary>
@@ -46,6 +47,24 @@ public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
                 Assert.Equal(HttpStatusCode.OK, get.StatusCode);
                 using var put = await store.PutAsync($"/v1/keys/{key}", JsonContent.Create(new { n = 2 }));
                 Assert.Equal(HttpStatusCode.NoContent, put.StatusCode);
+            }
+        }
+        // A batch spanning every shard: each put has its own outcome. The dead shard's puts are 503s,
+        // the others are applied (the web tier coalesces many users' saves into one such batch).
+        var puts = string.Join(',', keys.Select(k => $$$"""{"key": "{{{k}}}", "value": {"n": 4}}"""));
+        using (var batch = await store.PostAsync("/v1/batch", new StringContent($$"""{"puts": [{{puts}}]}""", System.Text.Encoding.UTF8, "application/json")))
+        {
+            var text = await batch.Content.ReadAsStringAsync();
+            Assert.True(batch.StatusCode == HttpStatusCode.OK, text);
+            using var answer = System.Text.Json.JsonDocument.Parse(text);
+            var statuses = answer.RootElement.GetProperty("results").EnumerateArray().Select(r => r.GetProperty("status").GetInt32()).ToList();
+            for (var i = 0; i < keys.Count; i++)
+            {
+                Assert.Equal(onVictim.Contains(keys[i]) ? 503 : 204, statuses[i]);
+                if (!onVictim.Contains(keys[i]))
+                {
+                    Assert.Equal("{\"n\":4}", await store.GetStringAsync($"/v1/keys/{keys[i]}"));
+                }
             }
         }
         // Calls that need every primary cannot be complete, so they say so (by now the cluster has

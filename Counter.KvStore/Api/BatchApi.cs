@@ -15,8 +15,11 @@ namespace Counter.KvStore.Api;
 /// → 200 {"results": [{"status": 204, "etag": "\"42\""}, {"status": 412, "etag": "\"40\"", "current": 7}]}
 /// </code>
 /// A refused put reports the winning version and value (as a single PUT does with
-/// <c>Prefer: return=representation</c>); a put refused for an absent key has no etag. A malformed
-/// item makes the whole call a 400 and writes nothing.
+/// <c>Prefer: return=representation</c>); a put refused for an absent key has no etag. Each put has
+/// its own outcome: a value over the store's limit is a 413 for that put, and a put the storage could
+/// not apply or confirm (a shard that is down, replicas that did not confirm) is a 503 for that put,
+/// each with an "error" text; the others are applied. A malformed item makes the whole call a 400 and
+/// writes nothing; a body over the store's limit is a 413 for the whole call.
 /// </summary>
 public static class BatchApi
 {
@@ -59,11 +62,17 @@ public static class BatchApi
             return error;
         }
 
-        var results = await store.Storage.PutEachAsync(puts.Requests, cancellationToken);
+        var accepted = puts.Items.Where(i => i.Put is not null).Select(i => i.Put!).ToList();
+        var applied = accepted.Count == 0 ? [] : await store.Storage.PutEachAsync(accepted, cancellationToken);
+        var next = 0;
+        var results = puts.Items.Select(i => i.Refused ?? applied[next++]).ToList();
         return TypedResults.Bytes(Write(results), JsonResponses.JsonContentType);
     }
 
-    private sealed record Parsed(List<PutRequest> Requests, ProblemHttpResult? Error);
+    /// <summary>One item of a batch: a put to apply, or the answer it already has (too large).</summary>
+    private readonly record struct Item(PutRequest? Put, WriteResult? Refused);
+
+    private sealed record Parsed(List<Item> Items, ProblemHttpResult? Error);
 
     /// <summary>Null when the shape is wrong; an Error when one item breaks a rule (named by its index).</summary>
     private static Parsed? Parse(byte[] body, StorageOptions limits)
@@ -76,7 +85,7 @@ public static class BatchApi
         {
             return null;
         }
-        var requests = new List<PutRequest>(items.GetArrayLength());
+        var requests = new List<Item>(items.GetArrayLength());
         var index = 0;
         foreach (var item in items.EnumerateArray())
         {
@@ -92,16 +101,14 @@ public static class BatchApi
                 return new Parsed(requests, Problems.BadRequest($"puts[{index}]: {badKey}"));
             }
             var value = Encoding.UTF8.GetBytes(valueElement.GetRawText());
-            if (value.Length > limits.MaxValueBytes)
-            {
-                return new Parsed(requests, Problems.TooLarge($"puts[{index}]: the value is {value.Length} bytes; the limit is {limits.MaxValueBytes}."));
-            }
             if (!RequestRules.TryParseCondition(Text(item, "ifMatch"), Text(item, "ifNoneMatch"), out var condition, out var conditionError)
                 || !RequestRules.TryParseTimeToLive(item.TryGetProperty("ttl", out var ttl) ? ttl.GetRawText() : null, out var timeToLive, out conditionError))
             {
                 return new Parsed(requests, Problems.BadRequest($"puts[{index}]: {conditionError}"));
             }
-            requests.Add(new PutRequest(key, value, condition, timeToLive));
+            requests.Add(value.Length > limits.MaxValueBytes
+                ? new Item(null, WriteResult.TooLarge($"The value is {value.Length} bytes; the limit is {limits.MaxValueBytes}."))
+                : new Item(new PutRequest(key, value, condition, timeToLive), null));
             index++;
         }
         return new Parsed(requests, null);
@@ -110,7 +117,7 @@ public static class BatchApi
     private static string Text(JsonElement item, string name) =>
         item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
 
-    private static byte[] Write(IReadOnlyList<WriteResult> results)
+    private static byte[] Write(List<WriteResult> results)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -124,9 +131,15 @@ public static class BatchApi
                 {
                     WriteOutcome.Created => StatusCodes.Status201Created,
                     WriteOutcome.Replaced => StatusCodes.Status204NoContent,
+                    WriteOutcome.TooLarge => StatusCodes.Status413PayloadTooLarge,
+                    WriteOutcome.Unavailable => StatusCodes.Status503ServiceUnavailable,
                     _ => StatusCodes.Status412PreconditionFailed,
                 });
-                if (result.Outcome != WriteOutcome.PreconditionFailed || result.Current is not null)
+                if (result.Error is { } error)
+                {
+                    writer.WriteString("error", error);
+                }
+                else if (result.Outcome != WriteOutcome.PreconditionFailed || result.Current is not null)
                 {
                     writer.WriteString("etag", RequestRules.ETag(result.Version));
                 }

@@ -17,14 +17,26 @@ public enum WriteOutcome
     Created,
     Replaced,
     PreconditionFailed,
+
+    /// <summary>One put of a batch that the storage could not apply or confirm (503 for that put alone).</summary>
+    Unavailable,
+
+    /// <summary>One put of a batch whose value is over the store's limit (413 for that put alone).</summary>
+    TooLarge,
 }
 
 /// <summary>
 /// The outcome of a put. On a failed precondition, <paramref name="Version"/> and
 /// <paramref name="Current"/> describe the live entry that won (0 and null when there is none), so
-/// a compare-and-set client can retry without reading the key again.
+/// a compare-and-set client can retry without reading the key again. <paramref name="Error"/> says
+/// why a put of a batch was <see cref="WriteOutcome.Unavailable"/> or <see cref="WriteOutcome.TooLarge"/>.
 /// </summary>
-public sealed record WriteResult(WriteOutcome Outcome, long Version, byte[]? Current = null);
+public sealed record WriteResult(WriteOutcome Outcome, long Version, byte[]? Current = null, string? Error = null)
+{
+    public static WriteResult Unavailable(string error) => new(WriteOutcome.Unavailable, 0, null, error);
+
+    public static WriteResult TooLarge(string error) => new(WriteOutcome.TooLarge, 0, null, error);
+}
 
 /// <summary>One put of a batch: key, value, condition and expiry, as for a single PUT.</summary>
 public sealed record PutRequest(string Key, byte[] Value, WriteCondition Condition, TimeSpan? TimeToLive);

@@ -64,14 +64,20 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
         try
         {
             var results = await run();
-            var allWritten = true;
+            string? worst = null;
             foreach (var result in results)
             {
                 var each = outcome(result);
                 telemetry.Count(operation, each);
-                allWritten &= each == StoreTelemetry.Outcomes.Written;
+                worst = each == StoreTelemetry.Outcomes.Error || worst == StoreTelemetry.Outcomes.Error ? StoreTelemetry.Outcomes.Error
+                    : each == StoreTelemetry.Outcomes.Conflict ? each : worst ?? each;
             }
-            activity?.SetTag("kvstore.outcome", allWritten ? StoreTelemetry.Outcomes.Written : StoreTelemetry.Outcomes.Conflict);
+            // The batch's span: error if any put failed, else conflict if any was refused, else written.
+            activity?.SetTag("kvstore.outcome", worst);
+            if (worst == StoreTelemetry.Outcomes.Error)
+            {
+                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+            }
             return results;
         }
         catch
@@ -81,8 +87,12 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
         }
     }
 
-    private static string PutOutcome(WriteResult result) =>
-        result.Outcome == WriteOutcome.PreconditionFailed ? StoreTelemetry.Outcomes.Conflict : StoreTelemetry.Outcomes.Written;
+    private static string PutOutcome(WriteResult result) => result.Outcome switch
+    {
+        WriteOutcome.PreconditionFailed => StoreTelemetry.Outcomes.Conflict,
+        WriteOutcome.Unavailable or WriteOutcome.TooLarge => StoreTelemetry.Outcomes.Error,
+        _ => StoreTelemetry.Outcomes.Written,
+    };
 
     private async Task<T> RunAsync<T>(string operation, Func<Task<T>> run, Func<T, string> outcome)
     {

@@ -41,4 +41,12 @@ public sealed class KvStoreClientOptions
     /// <summary>Most saves in one batch (the store accepts up to 256).</summary>
     [Range(1, 256)]
     public int MaxBatchSize { get; set; } = 64;
+
+    /// <summary>
+    /// Most bytes of values in one batch, well under the store's request limit (Storage:MaxBodyBytes,
+    /// 1 MiB by default), so that a batch of large sessions is never refused whole. A single save
+    /// larger than this still goes out, alone.
+    /// </summary>
+    [Range(1024, 64 * 1024 * 1024)]
+    public int MaxBatchBytes { get; set; } = 512 * 1024;
 }

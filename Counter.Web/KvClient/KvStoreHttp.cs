@@ -12,7 +12,8 @@ namespace Counter.Web.KvClient;
 /// The HTTP transport behind <see cref="KvStoreClient"/>: a typed client for the store's /v1 API.
 /// Its base address is a service-discovery name (https+http://kvstore), resolved at run time.
 /// Every failure to get an answer (refused, timed out, circuit open, 5xx, 401) becomes
-/// <see cref="KvStoreUnavailableException"/>.
+/// <see cref="KvStoreUnavailableException"/>; a value over the store's limit (413) becomes
+/// <see cref="KvStoreValueTooLargeException"/>, which no retry can fix.
 /// </summary>
 internal sealed class KvStoreHttp(HttpClient http)
 {
@@ -51,7 +52,7 @@ internal sealed class KvStoreHttp(HttpClient http)
         if (response.StatusCode == HttpStatusCode.PreconditionFailed)
         {
             // The winner's value comes as plain JSON; a problem+json body (a store that ignored
-            // Prefer) says only that it failed, and the caller reads the key again.
+            // Prefer) says only that it failed: Current is then null, and the caller reads the key again.
             return response.Headers.ETag?.Tag is { } winner && response.Content.Headers.ContentType?.MediaType == JsonMediaType
                 ? new PutResult(null, new VersionedValue(await response.Content.ReadAsByteArrayAsync(cancellationToken), winner))
                 : new PutResult(null, null);
@@ -62,9 +63,10 @@ internal sealed class KvStoreHttp(HttpClient http)
 
     /// <summary>
     /// Several compare-and-set writes in one call (<c>POST /v1/batch</c>), each with exactly the
-    /// semantics of <see cref="PutIfAsync"/>; results in the same order. Not retried, like any write.
+    /// semantics of <see cref="PutIfAsync"/>; outcomes in the same order, each its own (a put the store
+    /// could not apply, 503, or refused as too large, 413, fails alone). Not retried, like any write.
     /// </summary>
-    public async Task<IReadOnlyList<PutResult>> PutEachAsync(IReadOnlyList<ConditionalPut> puts, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<BatchPutOutcome>> PutEachAsync(IReadOnlyList<ConditionalPut> puts, CancellationToken cancellationToken)
     {
         var body = new ArrayBufferWriter<byte>();
         using (var writer = new Utf8JsonWriter(body))
@@ -100,16 +102,19 @@ internal sealed class KvStoreHttp(HttpClient http)
         }, cancellationToken);
         EnsureAnswered(response);
         using var answer = JsonDocument.Parse(await response.Content.ReadAsByteArrayAsync(cancellationToken));
-        var results = new List<PutResult>(puts.Count);
+        var results = new List<BatchPutOutcome>(puts.Count);
         foreach (var result in answer.RootElement.GetProperty("results").EnumerateArray())
         {
             var etag = result.TryGetProperty("etag", out var e) ? e.GetString() : null;
+            var error = result.TryGetProperty("error", out var text) ? text.GetString() : null;
             results.Add(result.GetProperty("status").GetInt32() switch
             {
-                201 or 204 => new PutResult(RequireVersion(etag), null),
-                _ when etag is not null && result.TryGetProperty("current", out var current) =>
-                    new PutResult(null, new VersionedValue(System.Text.Encoding.UTF8.GetBytes(current.GetRawText()), etag)),
-                _ => new PutResult(null, null),
+                201 or 204 => new BatchPutOutcome(new PutResult(RequireVersion(etag), null), null),
+                412 when etag is not null && result.TryGetProperty("current", out var current) =>
+                    new BatchPutOutcome(new PutResult(null, new VersionedValue(System.Text.Encoding.UTF8.GetBytes(current.GetRawText()), etag)), null),
+                412 => new BatchPutOutcome(new PutResult(null, null), null),
+                413 => new BatchPutOutcome(null, new KvStoreValueTooLargeException(error ?? "The store refused the value as too large.")),
+                var status => new BatchPutOutcome(null, new KvStoreUnavailableException($"The store answered {status} for this write: {error}")),
             });
         }
         if (results.Count != puts.Count)
@@ -175,6 +180,10 @@ internal sealed class KvStoreHttp(HttpClient http)
 
     private static void EnsureAnswered(HttpResponseMessage response)
     {
+        if (response.StatusCode == HttpStatusCode.RequestEntityTooLarge)
+        {
+            throw new KvStoreValueTooLargeException("The store refused the write as too large (413).");
+        }
         if (!response.IsSuccessStatusCode)
         {
             throw new KvStoreUnavailableException($"The store answered {(int)response.StatusCode}.");

@@ -10,7 +10,10 @@ namespace Counter.Web.KvClient;
 /// when a write finishes, everything queued goes out as one <c>POST /v1/batch</c> (one request, one
 /// commit, one fsync for all of them). An idle or lightly loaded app therefore sends plain single
 /// PUTs and loses nothing in latency, while a busy one pays the HTTP and commit cost once per batch
-/// instead of once per page. Every write keeps its own compare-and-set condition and result.
+/// instead of once per page. Every write keeps its own compare-and-set condition and outcome: a put
+/// the store fails (its shard is down) or refuses as too large fails for its own caller only. A batch
+/// holds at most <see cref="KvStoreClientOptions.MaxBatchSize"/> saves and
+/// <see cref="KvStoreClientOptions.MaxBatchBytes"/> bytes of values.
 ///
 /// A queued save never waits longer than <see cref="KvStoreClientOptions.RequestBudget"/>: past it
 /// the page answers 503 like any store failure, and if its batch has not left yet it never will.
@@ -68,12 +71,15 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
         List<Pending> batch = [];
         lock (_gate)
         {
-            while (_queue.Count > 0 && batch.Count < _options.MaxBatchSize)
+            long bytes = 0;
+            while (_queue.TryPeek(out var next) && batch.Count < _options.MaxBatchSize
+                   && (batch.Count == 0 || bytes + next.Put.Value.Length <= _options.MaxBatchBytes))
             {
-                var next = _queue.Dequeue();
+                _queue.Dequeue();
                 if (next.TryStart())
                 {
                     batch.Add(next);
+                    bytes += next.Put.Value.Length;
                 }
             }
             if (batch.Count == 0)
@@ -94,16 +100,25 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
         try
         {
             using var activity = StartBatchActivity(batch);
-            var results = await store.PutEachAsync([.. batch.Select(p => p.Put)], CancellationToken.None);
+            var outcomes = await store.PutEachAsync([.. batch.Select(p => p.Put)], CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {
                 batch[i].Caller?.SetTag("kvstore.batch_size", batch.Count);
-                batch[i].Completion.TrySetResult(results[i]);
+                if (outcomes[i].Failure is { } failure)
+                {
+                    batch[i].Completion.TrySetException(failure);
+                }
+                else
+                {
+                    batch[i].Completion.TrySetResult(outcomes[i].Result!);
+                }
             }
         }
         catch (Exception ex)
         {
-            var failure = ex as KvStoreUnavailableException ?? new KvStoreUnavailableException($"The batched write failed: {ex.GetType().Name}.", ex);
+            var failure = ex is KvStoreUnavailableException or KvStoreValueTooLargeException
+                ? ex
+                : new KvStoreUnavailableException($"The batched write failed: {ex.GetType().Name}.", ex);
             foreach (var pending in batch)
             {
                 pending.Completion.TrySetException(failure);

@@ -8,7 +8,9 @@ namespace Counter.Web.Pages;
 /// <summary>
 /// The answer to every exception a page throws. When the session (or the key ring behind Data
 /// Protection) cannot reach the store, the page says so with 503 and Retry-After instead of hanging
-/// or failing with 500; a client past its new-session limit gets 429 with Retry-After. Any other unexpected error gets a plain 500 page, never a stack trace.
+/// or failing with 500; a session grown past what the store keeps gets 413 (retrying cannot help);
+/// a client past its new-session limit gets 429 with Retry-After. Any other unexpected error gets a
+/// plain 500 page, never a stack trace.
 /// </summary>
 public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHandler
 {
@@ -38,6 +40,12 @@ public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHan
                 <nav><a href="/">Try again</a></nav>
                 """);
         }
+        else if (exception is SessionTooLargeException)
+        {
+            LogTooLarge(logger, exception.Message);
+            httpContext.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
+            html = TooLargePage;
+        }
         else
         {
             LogUnexpected(logger, exception);
@@ -60,6 +68,12 @@ public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHan
         return httpContext.Response.WriteAsync(TooManyRequestsPage, cancellationToken);
     }
 
+    private static readonly string TooLargePage = PageLayout.Render("Session too large", """
+        <h1>Session too large</h1>
+        <p>Your session has grown larger than the server keeps, so this change was not saved. Trying again will not help.</p>
+        <nav><a href="/">Back to the counter</a></nav>
+        """);
+
     private static readonly string TooManyRequestsPage = PageLayout.Render("Too many requests", """
         <h1>Too many requests</h1>
         <p>This address sent more requests than the counter serves one visitor. Wait a little, then try again.</p>
@@ -68,6 +82,9 @@ public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHan
 
     [LoggerMessage(202, LogLevel.Information, "Client over its limit: {Reason}")]
     private static partial void LogTooMany(ILogger logger, string reason);
+
+    [LoggerMessage(203, LogLevel.Warning, "Session too large: {Reason}")]
+    private static partial void LogTooLarge(ILogger logger, string reason);
 
     [LoggerMessage(200, LogLevel.Warning, "Session store unavailable: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);

@@ -50,10 +50,18 @@ public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, N
 
     private void Write(HttpContext context, SessionRecord record, DateTimeOffset now)
     {
-        var protectedValue = Base64Url.EncodeToString(_protector.Protect(record.Serialize()));
+        string protectedValue;
+        try
+        {
+            protectedValue = Base64Url.EncodeToString(_protector.Protect(record.Serialize()));
+        }
+        catch (CryptographicException ex) when (KeyRingUnreachable(ex))
+        {
+            throw new SessionUnavailableException("The key ring could not be loaded from the store; the session cannot be sealed.", ex);
+        }
         if (protectedValue.Length > MaxCookieLength)
         {
-            throw new InvalidOperationException($"The session is {protectedValue.Length} characters as a cookie; browsers keep at most {MaxCookieLength}. Use server-side mode for large sessions.");
+            throw new SessionTooLargeException($"The session is {protectedValue.Length} characters as a cookie; browsers keep at most {MaxCookieLength}. Use server-side mode for large sessions.");
         }
         SessionCookie.Write(context, _options, protectedValue, record.Created + _options.AbsoluteLifetime - now);
     }
@@ -76,9 +84,28 @@ public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, N
             var record = SessionRecord.TryParse(_protector.Unprotect(Base64Url.DecodeFromChars(cookie)));
             return record is not null && record.IsWithinLifetime(now, _options) && !record.IsIdleExpired(now, _options) ? record : null;
         }
+        catch (CryptographicException ex) when (KeyRingUnreachable(ex))
+        {
+            // Not a forged cookie: the keys that would open it are in a store that did not answer.
+            // 503 (and no new session charged), not a fresh session that would lose this one.
+            throw new SessionUnavailableException("The key ring could not be loaded from the store; the session cannot be read.", ex);
+        }
         catch (CryptographicException)
         {
             return null; // Tampered, foreign, or protected with a key we no longer have.
         }
+    }
+
+    /// <summary>Data Protection wraps a failure of its key-ring repository (the store) as a cryptographic error.</summary>
+    private static bool KeyRingUnreachable(Exception ex)
+    {
+        for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
+        {
+            if (inner is KvClient.KvStoreUnavailableException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 }

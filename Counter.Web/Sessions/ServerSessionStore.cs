@@ -88,7 +88,9 @@ public sealed partial class ServerSessionStore(
                     return data;
                 }
                 var wasCached = loaded.From == SessionSource.Cache;
-                loaded = Winner(session!, result, now);
+                // The winner's value came back with the 412 (usual): retry on it. A 412 without it
+                // says only that the version moved on: read the key again, never take it for gone.
+                loaded = result.Current is null ? null : Winner(session!, result, now);
                 if (wasCached)
                 {
                     // The cached version was stale (another replica, an expiry or a reset got there
@@ -245,6 +247,11 @@ public sealed partial class ServerSessionStore(
         {
             telemetry.Failed(activity, ex);
             throw Unavailable(ex);
+        }
+        catch (KvStoreValueTooLargeException ex)
+        {
+            telemetry.Failed(activity, ex);
+            throw new SessionTooLargeException($"The session is {bytes.Length} bytes, more than the store keeps; it was not saved.", ex);
         }
     }
 

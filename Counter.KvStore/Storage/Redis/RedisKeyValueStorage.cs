@@ -19,9 +19,6 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
 {
     public const string Namespace = "kv:";
 
-    /// <summary>How long a write waits for its replicas before the store answers 503 (inside web's 1.5 s per call).</summary>
-    private const int ReplicaWaitMs = 500;
-
     private readonly int _replicaAcknowledgements = options.Value.ReplicaAcknowledgements;
 
     private IDatabase Db => redis.GetDatabase();
@@ -34,48 +31,6 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
         var fields = await Db.HashGetAsync(Namespace + key, ["val", "ver", "exp"]);
         return ToEntry(key, fields, NowMs());
     }
-
-    public Task<WriteResult> PutAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        Guarded(async () =>
-        {
-            var result = await PutCoreAsync(key, value, condition, timeToLive);
-            if (result.Outcome != WriteOutcome.PreconditionFailed)
-            {
-                await ConfirmReplicatedAsync([Namespace + key]);
-            }
-            return result;
-        });
-
-    private async Task<WriteResult> PutCoreAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive)
-    {
-        var now = NowMs();
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.Put, [Namespace + key],
-        [
-            now,
-            condition.IfNoneMatch ? "none" : condition.IfMatch is null ? "any" : "match",
-            condition.IfMatch?.ToString(CultureInfo.InvariantCulture) ?? "",
-            NewVersion().ToString(CultureInfo.InvariantCulture),
-            value,
-            Expiry(now, timeToLive),
-        ]))!;
-        var outcome = (int)result[0];
-        var version = long.Parse((string)result[1]!, CultureInfo.InvariantCulture);
-        return outcome switch
-        {
-            1 => new WriteResult(WriteOutcome.Created, version),
-            2 => new WriteResult(WriteOutcome.Replaced, version),
-            _ => new WriteResult(WriteOutcome.PreconditionFailed, version, result.Length > 2 ? (byte[])result[2]! : null),
-        };
-    }
-
-    /// <summary>Each put is its own atomic script, pipelined; then one WAIT per primary written to.</summary>
-    public Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken) =>
-        Guarded(async () =>
-        {
-            var results = await Task.WhenAll(puts.Select(p => PutCoreAsync(p.Key, p.Value, p.Condition, p.TimeToLive)));
-            await ConfirmReplicatedAsync(puts.Where((_, i) => results[i].Outcome != WriteOutcome.PreconditionFailed).Select(p => (RedisKey)(Namespace + p.Key)));
-            return (IReadOnlyList<WriteResult>)results;
-        });
 
     /// <summary>
     /// One MULTI/EXEC per hash slot: all or nothing on one server; on a cluster, all or nothing
@@ -114,46 +69,11 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
         return true;
     }
 
-    public Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken) =>
-        Guarded(async () =>
-        {
-            var result = await DeleteCoreAsync(key, condition);
-            if (result.Outcome == DeleteOutcome.Deleted)
-            {
-                await ConfirmReplicatedAsync([Namespace + key]);
-            }
-            return result;
-        });
-
-    private async Task<DeleteResult> DeleteCoreAsync(string key, WriteCondition condition)
-    {
-        var result = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.Delete, [Namespace + key],
-            [NowMs(), condition.IfMatch?.ToString(CultureInfo.InvariantCulture) ?? ""]))!;
-        return (int)result[0] switch
-        {
-            1 => new DeleteResult(DeleteOutcome.Deleted, new StoredEntry(key, (byte[])result[1]!, 0, null)),
-            0 => new DeleteResult(DeleteOutcome.NotFound, null),
-            _ => new DeleteResult(DeleteOutcome.PreconditionFailed, null),
-        };
-    }
-
-    public Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        Guarded(async () =>
-        {
-            var now = NowMs();
-            var result = await Db.ScriptEvaluateAsync(RedisScripts.Touch, [Namespace + key], [now, Expiry(now, timeToLive)]);
-            if (result.IsNull)
-            {
-                return (long?)null;
-            }
-            await ConfirmReplicatedAsync([Namespace + key]);
-            return long.Parse((string)result!, CultureInfo.InvariantCulture);
-        });
-
     /// <summary>
-    /// With <see cref="StorageOptions.ReplicaAcknowledgements"/> set, waits until that many replicas
-    /// of each primary written to have the writes (WAIT on the primary's connection, which carried
-    /// them). Fewer in time: 503, because a failover now could lose the write.
+    /// For the multi-key writes (the original API's bulk set, clear by prefix), which go through the
+    /// client's routing: with <see cref="StorageOptions.ReplicaAcknowledgements"/> set, a WAIT on each
+    /// primary the slot map names now. Fewer replicas in time: 503. Unlike the single-key writes
+    /// (RedisKeyValueStorage.Writes.cs), this cannot prove the WAIT ran where the write did.
     /// </summary>
     private async Task ConfirmReplicatedAsync(IEnumerable<RedisKey> keys)
     {

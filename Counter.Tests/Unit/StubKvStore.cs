@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+
+namespace Counter.Tests.Unit;
+
+/// <summary>
+/// An in-memory stand-in for the store's single-key /v1 API (GET, conditional PUT, touch, DELETE),
+/// for testing web's session layer without an app. It behaves like the store except where a test
+/// asks otherwise: with <see cref="WinnerOnConflict"/> false, a refused compare-and-set answers a
+/// bare 412 problem (what a store that ignores <c>Prefer: return=representation</c> sends).
+/// </summary>
+public sealed class StubKvStore
+{
+    private readonly ConcurrentDictionary<string, (byte[] Value, long Version)> _entries = new();
+    private long _version;
+
+    public bool WinnerOnConflict { get; set; } = true;
+
+    public ICollection<string> Keys => _entries.Keys;
+
+    /// <summary>A handler over this store's state, for one HTTP client.</summary>
+    public HttpMessageHandler CreateHandler() => new Handler(this);
+
+    private HttpResponseMessage Answer(HttpRequestMessage request, byte[]? body)
+    {
+        var path = request.RequestUri!.AbsolutePath;
+        var key = Uri.UnescapeDataString(path["/v1/keys/".Length..].Replace("/touch", "", StringComparison.Ordinal));
+        var current = _entries.TryGetValue(key, out var entry) ? entry : ((byte[] Value, long Version)?)null;
+        if (request.Method == HttpMethod.Get)
+        {
+            return current is { } found ? Ok(found.Value, found.Version) : new HttpResponseMessage(HttpStatusCode.NotFound);
+        }
+        if (request.Method == HttpMethod.Post && path.EndsWith("/touch", StringComparison.Ordinal))
+        {
+            return new HttpResponseMessage(current is null ? HttpStatusCode.NotFound : HttpStatusCode.NoContent);
+        }
+        if (request.Method == HttpMethod.Delete)
+        {
+            return new HttpResponseMessage(_entries.TryRemove(key, out _) ? HttpStatusCode.NoContent : HttpStatusCode.NotFound);
+        }
+        lock (_entries)
+        {
+            current = _entries.TryGetValue(key, out entry) ? entry : null;
+            var ifMatch = request.Headers.IfMatch.FirstOrDefault()?.Tag;
+            var createOnly = request.Headers.IfNoneMatch.Count > 0;
+            if ((createOnly && current is not null) || (ifMatch is not null && (current is null || $"\"{current.Value.Version}\"" != ifMatch)))
+            {
+                return current is { } winner && WinnerOnConflict
+                    ? Ok(winner.Value, winner.Version, HttpStatusCode.PreconditionFailed)
+                    : new HttpResponseMessage(HttpStatusCode.PreconditionFailed)
+                    {
+                        Content = new StringContent("""{"title":"Precondition failed"}""", Encoding.UTF8, "application/problem+json"),
+                    };
+            }
+            var version = Interlocked.Increment(ref _version);
+            _entries[key] = (body!, version);
+            var response = new HttpResponseMessage(current is null ? HttpStatusCode.Created : HttpStatusCode.NoContent);
+            response.Headers.ETag = new EntityTagHeaderValue($"\"{version}\"");
+            return response;
+        }
+    }
+
+    private static HttpResponseMessage Ok(byte[] value, long version, HttpStatusCode status = HttpStatusCode.OK)
+    {
+        var response = new HttpResponseMessage(status) { Content = new ByteArrayContent(value) };
+        response.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        response.Headers.ETag = new EntityTagHeaderValue($"\"{version}\"");
+        return response;
+    }
+
+    private sealed class Handler(StubKvStore store) : HttpMessageHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            var body = request.Content is null ? null : await request.Content.ReadAsByteArrayAsync(cancellationToken);
+            return store.Answer(request, body);
+        }
+    }
+}
