@@ -63,7 +63,7 @@ public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
                 Assert.Equal(onVictim.Contains(keys[i]) ? 503 : 204, statuses[i]);
                 if (!onVictim.Contains(keys[i]))
                 {
-                    Assert.Equal("{\"n\":4}", await store.GetStringAsync($"/v1/keys/{keys[i]}"));
+                    Assert.Equal("{\"n\": 4}", await store.GetStringAsync($"/v1/keys/{keys[i]}"));
                 }
             }
         }

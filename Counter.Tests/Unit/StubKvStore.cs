@@ -5,7 +5,8 @@ using System.Text;
 namespace Counter.Tests.Unit;
 
 /// <summary>
-/// An in-memory stand-in for the store's single-key /v1 API (GET, conditional PUT, touch, DELETE),
+/// An in-memory stand-in for the store's /v1 API as web uses it (GET, conditional PUT, touch, DELETE,
+/// the streamed listing),
 /// for testing web's session layer without an app. It behaves like the store except where a test
 /// asks otherwise: with <see cref="WinnerOnConflict"/> false, a refused compare-and-set answers a
 /// bare 412 problem (what a store that ignores <c>Prefer: return=representation</c> sends).
@@ -17,6 +18,9 @@ public sealed class StubKvStore
 
     public bool WinnerOnConflict { get; set; } = true;
 
+    /// <summary>While true, every call fails to connect, as with a store process that is stopped.</summary>
+    public bool Down { get; set; }
+
     public ICollection<string> Keys => _entries.Keys;
 
     /// <summary>A handler over this store's state, for one HTTP client.</summary>
@@ -24,7 +28,15 @@ public sealed class StubKvStore
 
     private HttpResponseMessage Answer(HttpRequestMessage request, byte[]? body)
     {
+        if (Down)
+        {
+            throw new HttpRequestException("Connection refused (kvstore.test:80)");
+        }
         var path = request.RequestUri!.AbsolutePath;
+        if (path == "/v1/entries")
+        {
+            return Entries(Uri.UnescapeDataString(request.RequestUri.Query["?prefix=".Length..]));
+        }
         var key = Uri.UnescapeDataString(path["/v1/keys/".Length..].Replace("/touch", "", StringComparison.Ordinal));
         var current = _entries.TryGetValue(key, out var entry) ? entry : ((byte[] Value, long Version)?)null;
         if (request.Method == HttpMethod.Get)
@@ -59,6 +71,14 @@ public sealed class StubKvStore
             response.Headers.ETag = new EntityTagHeaderValue($"\"{version}\"");
             return response;
         }
+    }
+
+    /// <summary>The streamed listing: one JSON object a line.</summary>
+    private HttpResponseMessage Entries(string prefix)
+    {
+        var lines = _entries.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(e => $"{{\"key\":{System.Text.Json.JsonSerializer.Serialize(e.Key)},\"value\":{Encoding.UTF8.GetString(e.Value.Value)},\"version\":{e.Value.Version}}}\n");
+        return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(string.Concat(lines), Encoding.UTF8, "application/x-ndjson") };
     }
 
     private static HttpResponseMessage Ok(byte[] value, long version, HttpStatusCode status = HttpStatusCode.OK)

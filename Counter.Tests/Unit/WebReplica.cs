@@ -9,20 +9,22 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Counter.Tests.Unit;
 
 /// <summary>
-/// Web's server-side session layer as one replica registers it (options, KV client, cache, gate),
-/// over a <see cref="StubKvStore"/> instead of HTTP to a real store: no app, no network.
+/// Web's session layer as one replica registers it (server-side: options, KV client, cache, gate;
+/// cookie: Data Protection with its key ring in the store), over a <see cref="StubKvStore"/> instead
+/// of HTTP to a real store: no app, no network. Nothing is started, so nothing is cached ahead.
 /// </summary>
 public sealed class WebReplica : IAsyncDisposable
 {
     private const string CookieName = "session";
     private readonly WebApplication _app;
 
-    public WebReplica(StubKvStore store)
+    public WebReplica(StubKvStore store, string mode = "ServerSide")
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Session:Mode"] = "ServerSide",
+            ["Session:Mode"] = mode,
+            ["DataProtection:KeyEncryptionKey"] = "unit-test-keyring-encryption-key-0123456789abcdef",
             ["Session:KeySecret"] = "unit-test-session-key-secret-0123456789abcdef",
             ["KvClient:ApiKey"] = "unit-test-store-credential",
             ["KvClient:BaseAddress"] = "http://kvstore.test",
