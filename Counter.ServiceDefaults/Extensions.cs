@@ -36,7 +36,9 @@ public static class Extensions
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
-            logging.IncludeScopes = true;
+            // No scopes: ASP.NET Core's request scope carries the raw RequestPath, and the store's
+            // paths name keys (keyed hashes of session ids). Each record keeps its trace and span id.
+            logging.IncludeScopes = false;
         });
 
         builder.Services.AddOpenTelemetry()
