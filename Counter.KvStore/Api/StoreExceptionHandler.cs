@@ -22,7 +22,6 @@ public sealed partial class StoreExceptionHandler(IProblemDetailsService problem
                 (StatusCodes.Status507InsufficientStorage, "Insufficient storage", e.Message),
             StorageUnavailableException e => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", e.Message),
             TimeoutException => (StatusCodes.Status503ServiceUnavailable, "Storage unavailable", "The storage did not answer in time; the operation may not have been applied."),
-            InvalidCursorException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             BadHttpRequestException e => (e.StatusCode, "Invalid request", e.Message),
             InvalidDataException e => (StatusCodes.Status400BadRequest, "Invalid request", e.Message),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "The store hit an unexpected error; the operation may not have been applied."),

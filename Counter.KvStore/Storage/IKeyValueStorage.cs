@@ -32,9 +32,9 @@ public interface IKeyValueStorage
 
     /// <summary>
     /// Up to <paramref name="limit"/> keys with the prefix, continuing from <paramref name="cursor"/>
-    /// (null for the first page). The cursor is the backend's own: the last key for SQLite (pages in
-    /// key order), a SCAN position for Redis (each page sorted, pages in hash order). Either way a
-    /// key that exists throughout the listing is returned exactly once.
+    /// (null for the first page): the last key of the page before. Pages are in key order on every
+    /// backend, so a key that exists throughout the listing is returned exactly once, whatever else
+    /// is created or expires between pages and whatever limit each page asks.
     /// </summary>
     Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken);
 

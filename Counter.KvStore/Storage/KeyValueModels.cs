@@ -59,6 +59,3 @@ public sealed class StorageUnavailableException(string message, Exception? inner
     /// <summary>The medium is out of space (answered 507), as opposed to failing or going away (503).</summary>
     public bool DiskFull { get; } = diskFull;
 }
-
-/// <summary>A listing cursor that this backend did not issue.</summary>
-public sealed class InvalidCursorException() : Exception("The cursor is not one this store issued.");

@@ -150,6 +150,25 @@ public sealed class RedisCluster : IAsyncDisposable
         await WaitHealthyAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// A manual failover (CLUSTER FAILOVER on the replica of <paramref name="primaryPort"/>): the replica
+    /// takes over the primary's slots while both are up, and the old primary follows it. Returns the
+    /// new primary's port once the cluster is healthy again.
+    /// </summary>
+    public async Task<int> ManualFailoverAsync(int primaryPort, CancellationToken cancellationToken)
+    {
+        var replica = await ReplicaOfAsync(primaryPort);
+        var answer = await CliAsync(replica, "CLUSTER", "FAILOVER");
+        if (answer != "OK")
+        {
+            throw new InvalidOperationException($"CLUSTER FAILOVER on {replica} answered {answer}.");
+        }
+        await WaitUntilAsync(async () => (await CliAsync(primaryPort, "ROLE")).StartsWith("slave", StringComparison.Ordinal)
+            && (await PrimaryPortsAsync()).Contains(replica), $"node {replica} to take over from {primaryPort}", cancellationToken);
+        await WaitHealthyAsync(cancellationToken);
+        return replica;
+    }
+
     /// <summary>Runs one redis-cli command against a node and returns its output.</summary>
     public static Task<string> CliAsync(int port, params string[] command) =>
         RunAsync("redis-cli", ["-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. command], CancellationToken.None);

@@ -83,58 +83,42 @@ public sealed partial class RedisKeyValueStorage
     }
 
     /// <summary>
-    /// Cursor: "&lt;primary&gt;:&lt;SCAN cursor&gt;:&lt;keys of that SCAN batch already returned&gt;", the primary
-    /// named as in <see cref="RedisPrimaries"/>. Pages go primary by primary, each page sorted.
+    /// Pages in key order, as on SQLite, with the same cursor: the last key returned. A page is the
+    /// <paramref name="limit"/> smallest live keys after the cursor, found by a SCAN of every primary
+    /// that keeps only the best candidates (memory bounded by the page, not the data). Because a page
+    /// depends only on which keys exist, never on where a SCAN stopped, a key that exists for the
+    /// whole listing is returned exactly once, whatever expires or appears between pages, whatever
+    /// limit each page asks, and whatever moves between primaries (a failover, a resharding); SCAN's
+    /// own repeats are removed. The price: each page reads every key with the prefix once.
     /// </summary>
     public Task<KeyPage> ListAsync(string prefix, string? cursor, int limit, CancellationToken cancellationToken) =>
         Guarded(async () =>
         {
-            var (primaryName, position, skip) = ParseCursor(cursor);
-            var primaries = await RedisPrimaries.ListAsync(redis);
+            var best = new SortedSet<string>(StringComparer.Ordinal); // Up to limit + 1: the extra one says there is more.
             var now = NowMs();
-            var page = new List<string>(limit);
-            foreach (var primary in primaries.Where(p => p.Name >= primaryName))
+            await foreach (var batch in ScanEveryPrimaryAsync(prefix, cancellationToken))
             {
-                if (primary.Name != primaryName)
+                var candidates = batch.Where(k =>
                 {
-                    (position, skip) = (0, 0);
-                }
-                while (true)
+                    var key = ((string)k!)[Namespace.Length..];
+                    return (cursor is null || string.CompareOrdinal(key, cursor) > 0)
+                           && (best.Count <= limit || string.CompareOrdinal(key, best.Max) < 0);
+                }).ToArray();
+                foreach (var key in await LiveKeysAsync(candidates, now))
                 {
-                    var (next, batch) = await ScanAsync(primary.Server, prefix, position, Math.Max(limit, 100));
-                    var live = await LiveKeysAsync(batch, now);
-                    for (var i = skip; i < live.Count; i++)
+                    if (best.Add(key) && best.Count > limit + 1)
                     {
-                        if (page.Count == limit)
-                        {
-                            // Stop mid-batch: the next page re-runs this SCAN step and skips what was returned.
-                            return Page(page, Cursor(primary.Name, position, i));
-                        }
-                        page.Add(live[i]);
+                        best.Remove(best.Max!);
                     }
-                    (position, skip) = (next, 0);
-                    if (position == 0)
-                    {
-                        break;
-                    }
-                    if (page.Count == limit)
-                    {
-                        return Page(page, Cursor(primary.Name, position, 0));
-                    }
-                }
-                if (page.Count == limit && primaries.Any(p => p.Name > primary.Name))
-                {
-                    return Page(page, Cursor(primaries.First(p => p.Name > primary.Name).Name, 0, 0));
                 }
             }
-            return Page(page, null);
+            if (best.Count <= limit)
+            {
+                return new KeyPage([.. best], null);
+            }
+            best.Remove(best.Max!);
+            return new KeyPage([.. best], best.Max);
         });
-
-    private static KeyPage Page(List<string> keys, string? next)
-    {
-        keys.Sort(StringComparer.Ordinal);
-        return new KeyPage(keys, next);
-    }
 
     public Task<long> CountAsync(string prefix, CancellationToken cancellationToken) =>
         Guarded(async () =>
@@ -203,25 +187,5 @@ public sealed partial class RedisKeyValueStorage
             }
         }
         return live;
-    }
-
-    private static string Cursor(int primary, long position, int skip) =>
-        string.Create(CultureInfo.InvariantCulture, $"{primary}:{position}:{skip}");
-
-    private static (int Primary, long Position, int Skip) ParseCursor(string? cursor)
-    {
-        if (cursor is null)
-        {
-            return (0, 0, 0);
-        }
-        var parts = cursor.Split(':');
-        if (parts.Length != 3
-            || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var primary)
-            || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var position)
-            || !int.TryParse(parts[2], NumberStyles.None, CultureInfo.InvariantCulture, out var skip))
-        {
-            throw new InvalidCursorException();
-        }
-        return (primary, position, skip);
     }
 }
