@@ -8,10 +8,12 @@ namespace Counter.Tests;
 /// One shard of the Redis Cluster is gone (its primary and its replica killed): calls for its
 /// slots answer 503 quickly, calls for the other slots go on (in a batch too: only the dead
 /// shard's puts fail), and calls that need every primary
-/// (listing, count, the bulk write across slots) answer 503, never 500 or a partial answer. Its
+/// (listing, count, the bulk write across slots) answer 503, never 500 or a partial answer; under
+/// load, only the users whose sessions live on the dead shard see 503s. Its
 /// own cluster and app, since the shard stays dead.
 /// </summary>
 [Collection(RedisClusterOutageApp.Name)]
+[Trait("Category", "Reliability")]
 public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
 {
     [SkippableFact]
@@ -25,6 +27,9 @@ public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
             using var put = await store.PutAsync($"/v1/keys/{key}", JsonContent.Create(new { n = 1 }));
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
+        // Users load pages all along; each one's session lives on one shard.
+        await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
+        await Task.Delay(ReliabilityReport.LoadDuration / 2);
         var victim = (await app.Cluster.PrimaryPortsAsync())[0];
         var onVictim = (await RedisCluster.CliAsync(victim, "KEYS", $"kv:{prefix}*")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(k => k["kv:".Length..]).ToHashSet();
         Assert.NotEmpty(onVictim);
@@ -32,6 +37,7 @@ public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
 
         app.Cluster.Kill(await RedisCluster.ReplicaOfAsync(victim));
         app.Cluster.Kill(victim);
+        var atKill = load.Successes;
 
         foreach (var key in keys)
         {
@@ -85,6 +91,21 @@ public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
         {
             await ProblemAssert.IsAsync(bulk, HttpStatusCode.ServiceUnavailable, "applied");
         }
+
+        // The users: those whose session is on the dead shard see 503s (quickly); the others never
+        // notice, although web coalesces everyone's saves into shared batches.
+        await Task.Delay(ReliabilityReport.LoadDuration / 2);
+        var duringOutage = load.Successes - atKill;
+        var result = await load.StopAsync(checkEveryUser: false);
+        ReliabilityReport.Add("Cluster shard down", ReliabilityReport.Describe(result),
+            "kill -9 of a Redis Cluster primary and its replica (1 of 3 shards gone for good)",
+            result.Requests, $"{result.DescribeFailures()}; {result.UsersWhoFailed} of {result.Users} users saw one", result.Violations.Count);
+        Assert.True(result.Violations.Count == 0 && result.Repeats.Count == 0, result.DescribeViolations());
+        Assert.Equal(result.Failures.GetValueOrDefault("503"), result.FailedRequests); // Only 503s: no 500, no hang.
+        Assert.True(result.UsersWhoFailed > 0, "No user's session was on the dead shard.");
+        // Each session is on 1 of 3 shards: about a third of the users (40 users: 13 ± 3) are the dead shard's.
+        Assert.True(result.UsersWhoFailed <= result.Users * 2 / 3, $"{result.UsersWhoFailed} of {result.Users} users saw a 503, not only the dead shard's.");
+        Assert.True(duringOutage > result.Users, $"Only {duringOutage} loads succeeded while the shard was down.");
     }
 }
 

@@ -2,6 +2,7 @@ using System.Net.Http.Headers;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
+using Polly.Timeout;
 
 namespace Counter.Web.KvClient;
 
@@ -55,6 +56,10 @@ public static class KvStoreClientSetup
                     {
                         SamplingDuration = TimeSpan.FromSeconds(Math.Max(5, options.AttemptTimeout.TotalSeconds * 2)),
                         BreakDuration = TimeSpan.FromSeconds(2),
+                        // Breaks only for a store that does not answer (refused, reset, timed out). A 503
+                        // the store answers at once is about some keys (a Redis shard that is down, a
+                        // disk that refuses writes): counting it would cut off every user, not just those.
+                        ShouldHandle = args => ValueTask.FromResult(args.Outcome.Exception is HttpRequestException or TimeoutRejectedException),
                     })
                     .AddTimeout(new HttpTimeoutStrategyOptions { Timeout = options.AttemptTimeout, Name = "Attempt" });
             });

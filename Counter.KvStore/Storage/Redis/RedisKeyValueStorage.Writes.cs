@@ -46,7 +46,9 @@ public sealed partial class RedisKeyValueStorage
         var outcomes = new ScriptOutcome[calls.Count];
         if (_replicaAcknowledgements == 0)
         {
-            var replies = calls.Select(c => Started(() => Db.ScriptEvaluateAsync(c.Script, [c.Key], c.Arguments))).ToArray();
+            var replies = calls.Select(c => PrimaryFor(c.Key) is { } failure
+                ? Task.FromException<RedisResult>(failure)
+                : Started(() => Db.ScriptEvaluateAsync(c.Script, [c.Key], c.Arguments))).ToArray();
             for (var i = 0; i < replies.Length; i++)
             {
                 outcomes[i] = await OutcomeOf(replies[i]);
@@ -88,14 +90,9 @@ public sealed partial class RedisKeyValueStorage
         var groups = new Dictionary<System.Net.EndPoint, (IServer Server, List<int> Indexes)>();
         foreach (var i in pending)
         {
-            IServer server;
-            try
+            if (PrimaryFor(calls[i].Key, out var server) is { } failure)
             {
-                server = redis.GetServer(calls[i].Key, flags: CommandFlags.DemandMaster);
-            }
-            catch (RedisException ex)
-            {
-                outcomes[i] = new ScriptOutcome(null, ex);
+                outcomes[i] = new ScriptOutcome(null, failure);
                 continue;
             }
             if (!groups.TryGetValue(server.EndPoint, out var group))
@@ -106,6 +103,28 @@ public sealed partial class RedisKeyValueStorage
         }
         return [.. groups.Values];
     }
+
+    /// <summary>
+    /// The primary the client's slot map names for the key, or why there is none to write to now: no
+    /// node for the slot, or one that is not connected. Such a write fails at once instead of waiting
+    /// for a reconnect attempt, so that the other writes of its batch (other users' saves, on healthy
+    /// shards) are answered within web's time limit.
+    /// </summary>
+    private RedisException? PrimaryFor(RedisKey key, out IServer server)
+    {
+        try
+        {
+            server = redis.GetServer(key, flags: CommandFlags.DemandMaster);
+        }
+        catch (RedisException ex)
+        {
+            server = null!;
+            return ex;
+        }
+        return server.IsConnected ? null : new RedisException("The primary for this key's hash slot is not connected.");
+    }
+
+    private RedisException? PrimaryFor(RedisKey key) => PrimaryFor(key, out _);
 
     /// <summary>The slot moved (MOVED), or the server does not have the script yet (a promoted replica: NOSCRIPT).</summary>
     private static bool IsRetryable(RedisServerException refused) =>
