@@ -31,6 +31,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         var seeded = new Dictionary<string, string>();
         var refused = 0;
         var attempts = 0;
+        var healthBack = TimeSpan.Zero;
         await using (var store = await KvStoreProcess.StartAsync(data))
         using (var client = store.CreateClient())
         {
@@ -72,6 +73,7 @@ public sealed class DiskFullTests : IAsyncLifetime
                 Assert.True(waited.Elapsed < TestTimeouts.Request, "/health stayed unhealthy after space came back.");
                 await Task.Delay(100);
             }
+            healthBack = waited.Elapsed;
             using (var after = await PutAsync(client, "after-space", "{\"ok\":true}"))
             {
                 Assert.Equal(HttpStatusCode.Created, after.StatusCode);
@@ -87,7 +89,7 @@ public sealed class DiskFullTests : IAsyncLifetime
         {
             await AssertAllReadableAsync(client, seeded);
         }
-        ReliabilityReport.Add("Disk full", "one store process on an 8 MB tmpfs", "disk filled to the last byte, then space freed",
+        ReliabilityReport.Add("Disk full", "one store process on an 8 MB tmpfs", $"disk filled to the last byte (/health 503, /alive 200), then space freed (/health 200 after {healthBack.TotalSeconds:F1} s, before any write)",
             SeededKeys + attempts + (2 * seeded.Count) + 1, $"{refused}× 507 (expected), 0 other", 0);
     }
 
