@@ -24,16 +24,31 @@ public sealed class ErrorPathTelemetryTests(RedisAppFixture app)
         var storageKey = StorageKeys.For(identifier);
         var commands = app.App.Services.GetRequiredService<ResourceCommandService>();
 
+        var storeTrace = DashboardTelemetry.NewTraceId();
+        var pageTrace = DashboardTelemetry.NewTraceId();
         var stopped = await commands.ExecuteCommandAsync("garnet", KnownResourceCommands.StopCommand);
         Assert.True(stopped.Success, stopped.Message);
         try
         {
             await app.App.ResourceNotifications.WaitForResourceAsync("garnet", KnownResourceStates.TerminalStates).WaitAsync(TestTimeouts.Startup);
+            // The store's own error path, for the session's key (what web would write)...
+            using (var store = app.CreateStoreClient())
+            using (var put = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{storageKey}") { Content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json") })
+            {
+                put.Headers.Add("traceparent", Traceparent(storeTrace));
+                using var refused = await store.SendAsync(put);
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+            }
+            // ...and web's, for the page.
             for (var i = 0; i < 3; i++)
             {
                 using var page = await browser.GetAsync("/");
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, page.StatusCode);
             }
+            using var traced = new HttpRequestMessage(HttpMethod.Get, "/");
+            traced.Headers.Add("traceparent", Traceparent(pageTrace));
+            using var tracedPage = await browser.SendAsync(traced);
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, tracedPage.StatusCode);
         }
         finally
         {
@@ -53,14 +68,23 @@ public sealed class ErrorPathTelemetryTests(RedisAppFixture app)
             await Task.Delay(200);
         }
 
-        // Both sides logged the failure (the store with the client's exception), so the search below covers them.
-        var logs = await telemetry.WaitForLogsContainingAsync("Request failed with 503");
-        Assert.Contains("Session store unavailable", logs, StringComparison.Ordinal);
-        var spans = await telemetry.ReadAllSpansAsync();
+        // Each side logged its failure (the store with the Redis client's exception), in its trace.
+        var storeLogs = await telemetry.WaitForTraceLogsContainingAsync(storeTrace, "Request failed with 503");
+        Assert.Contains("RedisException", storeLogs, StringComparison.Ordinal);
+        var pageLogs = await telemetry.WaitForTraceLogsContainingAsync(pageTrace, "Session store unavailable");
+        var spans = await telemetry.WaitForTraceAsync(pageTrace, s => s.Any(ServerSideTelemetryTests.IsWebServerSpan));
+        var storeSpans = await telemetry.WaitForTraceAsync(storeTrace, s => s.Any(x => x.Service == "kvstore" && x.Kind == SpanRecord.ServerKind));
         foreach (var secret in new[] { identifier, storageKey["session:".Length..], CounterAppFixture.OperationsKey, CounterAppFixture.WebKey, CounterAppFixture.GarnetPassword })
         {
-            Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);
-            Assert.DoesNotContain(secret, spans, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, storeLogs, StringComparison.Ordinal);
+            Assert.DoesNotContain(secret, pageLogs, StringComparison.Ordinal);
+            Assert.All(spans.Concat(storeSpans), span =>
+            {
+                Assert.DoesNotContain(secret, span.Name, StringComparison.Ordinal);
+                Assert.All(span.Attributes, a => Assert.False(a.Value.Contains(secret, StringComparison.Ordinal), $"Span '{span.Name}' attribute {a.Key}={a.Value} names a key or secret."));
+            });
         }
     }
+
+    private static string Traceparent(string traceId) => $"00-{traceId}-{ActivitySpanId.CreateRandom()}-01";
 }

@@ -46,13 +46,22 @@ public sealed class DashboardTelemetry(Uri dashboardUrl, string apiKey) : IDispo
     }
 
     /// <summary>Every log record as raw JSON text, once it contains <paramref name="text"/> (logs export in their own batches).</summary>
-    public async Task<string> WaitForLogsContainingAsync(string text)
+    public Task<string> WaitForLogsContainingAsync(string text) => WaitForLogsAsync(ReadAllLogsAsync, text);
+
+    /// <summary>
+    /// One trace's log records (every resource) as raw JSON text, once they contain <paramref name="text"/>:
+    /// unlike the whole log, which a long-lived app may fill past the API's limit, a trace's logs are few.
+    /// </summary>
+    public Task<string> WaitForTraceLogsContainingAsync(string traceId, string text) =>
+        WaitForLogsAsync(() => _http.GetStringAsync($"/api/telemetry/logs?traceId={traceId}&limit=10000"), text);
+
+    private static async Task<string> WaitForLogsAsync(Func<Task<string>> read, string text)
     {
         var deadline = Stopwatch.StartNew();
         var logs = "";
         while (deadline.Elapsed < TestTimeouts.Telemetry)
         {
-            logs = await ReadAllLogsAsync();
+            logs = await read();
             if (logs.Contains(text, StringComparison.Ordinal))
             {
                 return logs;

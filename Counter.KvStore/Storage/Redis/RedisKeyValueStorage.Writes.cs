@@ -116,10 +116,11 @@ public sealed partial class RedisKeyValueStorage
         {
             server = redis.GetServer(key, flags: CommandFlags.DemandMaster);
         }
-        catch (RedisException ex)
+        catch (Exception ex) when (ex is RedisException or InvalidOperationException)
         {
+            // The client throws InvalidOperationException when no connected server owns the slot.
             server = null!;
-            return ex;
+            return new RedisException("No connected primary owns this key's hash slot.", ex);
         }
         return server.IsConnected ? null : new RedisException("The primary for this key's hash slot is not connected.");
     }

@@ -101,7 +101,8 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
         {
             return await operation();
         }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        // The client throws InvalidOperationException from GetServer when no connected server owns a slot.
+        catch (Exception ex) when (ex is RedisException or TimeoutException or InvalidOperationException)
         {
             throw new StorageUnavailableException("The Redis-protocol server did not answer; the operation may not have been applied.", ex);
         }
