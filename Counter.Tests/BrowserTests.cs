@@ -109,6 +109,53 @@ public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture
         await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 1");
     }
 
+    [SkippableFact]
+    public async Task AnotherSitesImageAndFrameNeitherCountNorStartSessionsButALinkCountsOnce()
+    {
+        await using var context = await browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(app.WebUrl.ToString());
+        await page.ReloadAsync();
+        await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 2");
+        var sessionsBefore = await StoredSessionsAsync();
+        // Another site (127.0.0.1 is not the same site as localhost), not merely another origin.
+        Assert.Equal("localhost", app.WebUrl.Host);
+        using var other = new OtherOriginSite("127.0.0.1", $"""
+            <!DOCTYPE html><html lang="en"><head><title>Cats</title></head><body>
+            <img src="{app.WebUrl}?as=image" alt="">
+            <iframe src="{app.WebUrl}?as=frame" title="counter"></iframe>
+            <a href="{app.WebUrl}">Visit the counter</a>
+            </body></html>
+            """);
+        var sent = new List<IRequest>();
+        page.Request += (_, request) =>
+        {
+            if (request.Url.StartsWith(app.WebUrl + "?as=", StringComparison.Ordinal))
+            {
+                sent.Add(request);
+            }
+        };
+
+        await page.GotoAsync(other.Url.ToString(), new() { WaitUntil = WaitUntilState.Load }); // The image and the frame are done.
+
+        // Both were sent. Chromium does not hand an HTML answer to an <img> (it blocks it), so only the
+        // frame's answer can be read here; the store's session count covers both.
+        Assert.Equal(["frame", "image"], sent.Select(r => r.Url.Split("?as=")[1]).Order(StringComparer.Ordinal));
+        var frame = await sent.Single(r => r.Url.EndsWith("frame", StringComparison.Ordinal)).ResponseAsync();
+        Assert.Equal(403, frame!.Status);
+        Assert.Equal(sessionsBefore, await StoredSessionsAsync());
+        await page.GetByRole(AriaRole.Link, new() { Name = "Visit the counter" }).ClickAsync();
+        await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 3");
+    }
+
+    /// <summary>Server-side sessions in the store (always 0 in cookie mode, which stores none).</summary>
+    private async Task<long> StoredSessionsAsync()
+    {
+        using var store = app.CreateStoreClient();
+        using var answer = System.Text.Json.JsonDocument.Parse(await store.GetStringAsync("/v1/count?prefix=session:"));
+        return answer.RootElement.GetProperty("count").GetInt64();
+    }
+
     protected abstract void AssertModeCookie(string value);
 
     [GeneratedRegex(@"^Count: \d+$")]

@@ -81,18 +81,47 @@ public sealed class CrossOriginProtectionTests(ServerSideAppFixture app)
     }
 
     [Fact]
-    public async Task SafeMethodsPassFromAnywhere()
+    public async Task ALinkFromAnotherSiteIsAVisit()
     {
-        // Following a link from another site to the counter is normal, and GET changes only what a visit should.
+        // Following a link from another site to the counter is normal: a top-level navigation counts.
         using var browser = app.CreateBrowser();
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
-        request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "cross-site");
-        request.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
-
-        using var page = await browser.SendAsync(request);
+        using var page = await browser.SendAsync(CrossSiteGet("navigate", "document"));
 
         Assert.Equal(HttpStatusCode.OK, page.StatusCode);
         Assert.Equal(1, BrowserClient.ParseCount(await page.Content.ReadAsStringAsync()));
+    }
+
+    [Theory]
+    [InlineData("no-cors", "image")]
+    [InlineData("no-cors", "script")]
+    [InlineData("navigate", "iframe")]
+    [InlineData("cors", "empty")]
+    [InlineData(null, null)]
+    public async Task AnotherSiteCannotEmbedOrFetchThePage(string? mode, string? dest)
+    {
+        using var browser = app.CreateBrowser();
+        await browser.LoadCounterAsync();
+
+        using var embedded = await browser.SendAsync(CrossSiteGet(mode, dest));
+
+        await AssertRefusedAsync(embedded);
+        Assert.Equal(2, await browser.LoadCounterAsync()); // It did not count.
+    }
+
+    private static HttpRequestMessage CrossSiteGet(string? mode, string? dest)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.TryAddWithoutValidation("Sec-Fetch-Site", "cross-site");
+        if (mode is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Sec-Fetch-Mode", mode);
+        }
+        if (dest is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Sec-Fetch-Dest", dest);
+        }
+        request.Headers.TryAddWithoutValidation("Origin", "https://evil.example");
+        return request;
     }
 
     private static async Task AssertRefusedAsync(HttpResponseMessage reset)

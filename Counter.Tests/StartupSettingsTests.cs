@@ -7,7 +7,8 @@ namespace Counter.Tests;
 /// A setting with an unknown value stops the service at start-up with a message that names the
 /// allowed values, instead of silently running with the default (the old word "Sqlite" for the
 /// embedded backend is exactly such a value); so does a trusted origin that is not an origin, and
-/// a test hook switched on in Production (no environment variable: the default environment).
+/// a test hook switched on anywhere but Development (Production, the default with no environment
+/// variable, and names almost like it).
 /// </summary>
 public sealed class StartupSettingsTests
 {
@@ -17,10 +18,14 @@ public sealed class StartupSettingsTests
     [InlineData("Counter.Web", "CrossOrigin__TrustedOrigins__0", "https://trusted.example/app",
         "'https://trusted.example/app' in CrossOrigin:TrustedOrigins is not an origin: write scheme://host[:port], without a path.")]
     [InlineData("Counter.KvStore", "Testing__FaultInjection", "true",
-        "Testing:FaultInjection is set, but the environment is Production: test hooks are refused there.")]
+        "Testing:FaultInjection is set, but the environment is Production: test hooks run only in Development.")]
     [InlineData("Counter.Web", "Testing__ClockControl", "true",
-        "Testing:ClockControl is set, but the environment is Production: test hooks are refused there.")]
-    public async Task AnUnknownChoiceStopsTheServiceNamingTheAllowedValues(string service, string variable, string value, string message)
+        "Testing:ClockControl is set, but the environment is Production: test hooks run only in Development.")]
+    [InlineData("Counter.KvStore", "Testing__ClockControl", "true",
+        "Testing:ClockControl is set, but the environment is Staging: test hooks run only in Development.", "Staging")]
+    [InlineData("Counter.Web", "Testing__FaultInjection", "true",
+        "Testing:FaultInjection is set, but the environment is Preview: test hooks run only in Development.", "Preview")]
+    public async Task AnUnknownChoiceStopsTheServiceNamingTheAllowedValues(string service, string variable, string value, string message, string? environment = null)
     {
         var dll = Repository.BuildOutput(service, service + ".dll");
         var start = new ProcessStartInfo("dotnet", [dll])
@@ -32,6 +37,10 @@ public sealed class StartupSettingsTests
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         start.Environment.Remove("ASPNETCORE_ENVIRONMENT");
         start.Environment.Remove("DOTNET_ENVIRONMENT");
+        if (environment is not null)
+        {
+            start.Environment["ASPNETCORE_ENVIRONMENT"] = environment;
+        }
         start.Environment[variable] = value;
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -15,13 +15,15 @@ public static class TestingHooks
 {
     public static TBuilder AddTestingHooks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
-        // A production deployment must never obey a hook, whichever configuration source set it.
+        // Hooks run only in Development (where the integration tests run the services): a deployment,
+        // Production or anything almost like it (Staging, a custom name), never obeys one, whichever
+        // configuration source set it.
         foreach (var setting in new[] { TestClock.SettingName, FaultInjection.SettingName })
         {
-            if (builder.Environment.IsProduction() && builder.Configuration.GetValue<bool>(setting))
+            if (!builder.Environment.IsDevelopment() && builder.Configuration.GetValue<bool>(setting))
             {
                 throw new InvalidOperationException(
-                    $"{setting} is set, but the environment is Production: test hooks are refused there. Remove the setting, or run with ASPNETCORE_ENVIRONMENT=Development.");
+                    $"{setting} is set, but the environment is {builder.Environment.EnvironmentName}: test hooks run only in Development. Remove the setting, or run with ASPNETCORE_ENVIRONMENT=Development.");
             }
         }
         TestClock.Add(builder);

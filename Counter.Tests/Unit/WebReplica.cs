@@ -41,20 +41,27 @@ public sealed class WebReplica : IAsyncDisposable
     public ISessionStore Sessions { get; }
 
     /// <summary>A request carrying the session cookie (none when null).</summary>
-    public static HttpContext Request(string? sessionId)
+    public static HttpContext Request(string? sessionId) => RequestWithCookies(sessionId is null ? null : $"{CookieName}={sessionId}");
+
+    /// <summary>A request with this Cookie header as a browser sends it (none when null), over HTTPS if asked.</summary>
+    public static HttpContext RequestWithCookies(string? cookieHeader, bool https = false)
     {
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Loopback;
-        if (sessionId is not null)
+        context.Request.Scheme = https ? "https" : "http";
+        if (cookieHeader is not null)
         {
-            context.Request.Headers.Cookie = $"{CookieName}={sessionId}";
+            context.Request.Headers.Cookie = cookieHeader;
         }
         return context;
     }
 
-    /// <summary>The session id a response set, or null when it set none.</summary>
-    public static string? IssuedId(HttpContext context) =>
-        context.Response.Headers.SetCookie.Select(c => Microsoft.Net.Http.Headers.SetCookieHeaderValue.Parse(c)).FirstOrDefault(c => c.Name == CookieName)?.Value.ToString();
+    /// <summary>The session cookie a response set (named <c>__Host-session</c> over HTTPS), or null when it set none.</summary>
+    public static string? IssuedId(HttpContext context)
+    {
+        var name = context.Request.IsHttps ? "__Host-" + CookieName : CookieName;
+        return context.Response.Headers.SetCookie.Select(c => Microsoft.Net.Http.Headers.SetCookieHeaderValue.Parse(c)).FirstOrDefault(c => c.Name == name)?.Value.ToString();
+    }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

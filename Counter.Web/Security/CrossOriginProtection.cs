@@ -4,8 +4,9 @@ using Microsoft.Extensions.Options;
 namespace Counter.Web.Security;
 
 /// <summary>
-/// Refuses cross-origin unsafe requests (see <see cref="CrossOriginRules"/>) with 403 and a short page,
-/// before any endpoint runs, so a refused request changes nothing. It replaces anti-forgery tokens:
+/// Refuses cross-origin unsafe requests, and reads that another site embeds or fetches (see
+/// <see cref="CrossOriginRules"/>), with 403 and a short page, before any endpoint runs, so a
+/// refused request changes nothing and starts no session. It replaces anti-forgery tokens:
 /// no token to render, no cookie, and no Data Protection work on a page.
 /// </summary>
 public static partial class CrossOriginProtection
@@ -25,8 +26,9 @@ public static partial class CrossOriginProtection
         app.Use(async (context, next) =>
         {
             var request = context.Request;
-            var verdict = rules.Check(request.Method, request.Headers["Sec-Fetch-Site"], request.Headers.Origin, request.Host.Value ?? "");
-            if (verdict != CrossOriginVerdict.CrossOrigin)
+            var headers = request.Headers;
+            var verdict = rules.Check(request.Method, headers["Sec-Fetch-Site"], headers["Sec-Fetch-Mode"], headers["Sec-Fetch-Dest"], headers.Origin, request.Host.Value ?? "");
+            if (!CrossOriginRules.Refuses(verdict))
             {
                 await next(context);
                 return;

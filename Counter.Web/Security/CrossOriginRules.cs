@@ -15,12 +15,22 @@ public enum CrossOriginVerdict
     TrustedOrigin,
     /// <summary>A browser sent it from another origin: refused.</summary>
     CrossOrigin,
+    /// <summary>
+    /// A read that another site's page made without the user navigating to this one (an image, a
+    /// script, a frame, a fetch): refused, so it can neither count nor start a session.
+    /// </summary>
+    CrossSiteEmbed,
+    /// <summary>A read from another site that is a top-level navigation (the user followed a link): a visit.</summary>
+    CrossSiteNavigation,
 }
 
 /// <summary>
-/// Cross-site request forgery protection by Fetch Metadata, without tokens: the algorithm of Go 1.25's
-/// <c>net/http.CrossOriginProtection</c>. Every browser since 2020 sends <c>Sec-Fetch-Site</c> on
-/// every request and a page cannot forge it; older ones send <c>Origin</c> on every POST.
+/// Two Fetch Metadata policies, without tokens. Writes: cross-site request forgery protection, the
+/// algorithm of Go 1.25's <c>net/http.CrossOriginProtection</c>. Reads: resource isolation (web.dev's
+/// "resource isolation policy", stricter about frames): another site may link to the counter, but
+/// not embed or fetch it, since every page load counts. Every browser since 2020 sends
+/// <c>Sec-Fetch-Site</c>, <c>-Mode</c> and <c>-Dest</c> on every request and a page cannot forge
+/// them; older ones send <c>Origin</c> on every POST.
 /// </summary>
 public sealed class CrossOriginRules
 {
@@ -36,11 +46,18 @@ public sealed class CrossOriginRules
         }
     }
 
-    public CrossOriginVerdict Check(string method, string? fetchSite, string? origin, string host)
+    public CrossOriginVerdict Check(string method, string? fetchSite, string? fetchMode, string? fetchDest, string? origin, string host)
     {
         if (HttpMethods.IsGet(method) || HttpMethods.IsHead(method) || HttpMethods.IsOptions(method))
         {
-            return CrossOriginVerdict.SafeMethod;
+            if (fetchSite != "cross-site")
+            {
+                return CrossOriginVerdict.SafeMethod;
+            }
+            // Only a top-level navigation is a visit; a frame navigates too, but inside another site's page.
+            return fetchMode == "navigate" && fetchDest == "document" && !HttpMethods.IsOptions(method)
+                ? CrossOriginVerdict.CrossSiteNavigation
+                : CrossOriginVerdict.CrossSiteEmbed;
         }
         if (!string.IsNullOrEmpty(fetchSite))
         {
@@ -62,6 +79,9 @@ public sealed class CrossOriginRules
         }
         return IsTrusted(origin) ? CrossOriginVerdict.TrustedOrigin : CrossOriginVerdict.CrossOrigin;
     }
+
+    /// <summary>The verdicts that refuse the request (403 before anything else runs).</summary>
+    public static bool Refuses(CrossOriginVerdict verdict) => verdict is CrossOriginVerdict.CrossOrigin or CrossOriginVerdict.CrossSiteEmbed;
 
     private bool IsTrusted(string? origin) => _trusted.Count > 0 && Normalize(origin) is { } normalized && _trusted.Contains(normalized);
 

@@ -13,7 +13,12 @@ namespace Counter.Web.Sessions;
 /// expired yields a fresh session. Concurrent requests from one browser race on the cookie
 /// (last response wins): that is inherent to client-side state, and the reason server-side mode exists.
 /// </summary>
-public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, NewSessionLimiter newSessions, IOptions<SessionOptions> options, TimeProvider time) : ISessionStore
+public sealed class CookieSessionStore(
+    IDataProtectionProvider dataProtection,
+    NewSessionLimiter newSessions,
+    SessionTelemetry telemetry,
+    IOptions<SessionOptions> options,
+    TimeProvider time) : ISessionStore
 {
     /// <summary>Browsers drop cookies past ~4 KB; refuse to write one they would silently lose.</summary>
     public const int MaxCookieLength = 4000;
@@ -74,7 +79,7 @@ public sealed class CookieSessionStore(IDataProtectionProvider dataProtection, N
 
     private SessionRecord? Read(HttpContext context, DateTimeOffset now)
     {
-        var cookie = SessionCookie.Read(context, _options);
+        var cookie = SessionCookie.Read(context, _options, telemetry);
         if (cookie is null || cookie.Length > MaxCookieLength || !Base64Url.IsValid(cookie))
         {
             return null;

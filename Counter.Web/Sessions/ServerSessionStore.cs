@@ -167,7 +167,7 @@ public sealed partial class ServerSessionStore(
 
     /// <summary>The session the request's cookie names, if the cookie could be one of our identifiers.</summary>
     private SessionKey? Resolve(HttpContext context) =>
-        SessionCookie.Read(context, _options) is { } identifier && SessionIdentifiers.IsWellFormed(identifier)
+        SessionCookie.Read(context, _options, telemetry) is { } identifier && SessionIdentifiers.IsWellFormed(identifier)
             ? new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: false)
             : null;
 

@@ -11,11 +11,39 @@ internal static class SessionCookie
     private const string HostPrefix = "__Host-";
 
     /// <summary>
-    /// The cookie's value as sent, or null when there is none. Over HTTPS only the prefixed cookie
+    /// The cookie's value as sent, or null when there is none or it cannot be trusted. The name is
+    /// matched exactly (ASP.NET Core's cookie collection matches names ignoring case and keeps the
+    /// last of duplicates: a planted <c>__HOST-session</c> or a second <c>session</c> would win). Two
+    /// or more cookies of the name mean another site or a plain-HTTP answer planted one beside ours,
+    /// and a browser sends the newer last: none is trusted (the request gets a fresh session) and
+    /// <see cref="SessionTelemetry.DuplicateCookie"/> counts it. Over HTTPS only the prefixed cookie
     /// counts: an unprefixed one may have been set over plain HTTP by someone else.
     /// </summary>
-    public static string? Read(HttpContext context, SessionOptions options) =>
-        context.Request.Cookies[Name(context.Request, options)] is { Length: > 0 } value ? value : null;
+    public static string? Read(HttpContext context, SessionOptions options, SessionTelemetry telemetry)
+    {
+        var name = Name(context.Request, options);
+        string? found = null;
+        var count = 0;
+        foreach (var header in context.Request.Headers.Cookie)
+        {
+            foreach (var part in (header ?? "").Split(';'))
+            {
+                var pair = part.AsSpan().Trim();
+                var equals = pair.IndexOf('=');
+                if (equals > 0 && pair[..equals].TrimEnd().SequenceEqual(name))
+                {
+                    count++;
+                    found = pair[(equals + 1)..].TrimStart().ToString();
+                }
+            }
+        }
+        if (count > 1)
+        {
+            telemetry.DuplicateCookie();
+            return null;
+        }
+        return found is { Length: > 0 } ? found : null;
+    }
 
     public static void Write(HttpContext context, SessionOptions options, string value, TimeSpan maxAge) =>
         context.Response.Cookies.Append(Name(context.Request, options), value, new CookieOptions

@@ -18,6 +18,7 @@ public sealed class SessionTelemetry
         public const string Saves = "counter.session.saves";
         public const string Conflicts = "counter.session.conflicts";
         public const string Errors = "counter.session.errors";
+        public const string DuplicateCookies = "counter.session.duplicate_cookies";
         public const string LoadDuration = "counter.session.load.duration";
         public const string SaveDuration = "counter.session.save.duration";
     }
@@ -36,6 +37,7 @@ public sealed class SessionTelemetry
     private readonly Counter<long> _saves;
     private readonly Counter<long> _conflicts;
     private readonly Counter<long> _errors;
+    private readonly Counter<long> _duplicateCookies;
     private readonly Histogram<double> _loadDuration;
     private readonly Histogram<double> _saveDuration;
 
@@ -46,6 +48,7 @@ public sealed class SessionTelemetry
         _saves = meter.CreateCounter<long>(Instruments.Saves, "{save}", "Session saves by outcome (saved, touched, conflict)");
         _conflicts = meter.CreateCounter<long>(Instruments.Conflicts, "{conflict}", "Saves refused because another request changed the session first");
         _errors = meter.CreateCounter<long>(Instruments.Errors, "{error}", "Session operations that failed because the store was unavailable");
+        _duplicateCookies = meter.CreateCounter<long>(Instruments.DuplicateCookies, "{request}", "Requests that carried the session cookie more than once (one was planted): none was trusted");
         _loadDuration = meter.CreateHistogram<double>(Instruments.LoadDuration, "s", "Time to load a session from the store");
         _saveDuration = meter.CreateHistogram<double>(Instruments.SaveDuration, "s", "Time to save or touch a session in the store");
     }
@@ -84,6 +87,9 @@ public sealed class SessionTelemetry
         activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
         _errors.Add(1);
     }
+
+    /// <summary>A request carried the session cookie more than once; it got a fresh session.</summary>
+    public void DuplicateCookie() => _duplicateCookies.Add(1);
 
     private static Activity? Start(string name, string tag)
     {
