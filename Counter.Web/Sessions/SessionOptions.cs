@@ -49,6 +49,14 @@ public sealed class SessionOptions
     public int MaxConflictRetries { get; set; } = 32;
 
     /// <summary>
+    /// Requests of one session that may wait for their turn on one web replica (<see cref="SessionGate"/>);
+    /// past it the session's next request gets 429 at once. One session hammered by many clients then
+    /// costs a bounded queue, and never slows another session (each has its own gate).
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxWaitersPerSession { get; set; } = 256;
+
+    /// <summary>
     /// How many recently used sessions each web replica remembers (value and version), so a page load
     /// makes one store call (a compare-and-set write) instead of two. Never trusted without the
     /// store's version check; 0 turns it off and every load reads the store first.
