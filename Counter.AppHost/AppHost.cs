@@ -1,6 +1,8 @@
 using Counter.AppHost;
 
 var builder = DistributedApplication.CreateBuilder(args);
+// The generated secrets below live in the user-secrets file: owner-only, folder and file.
+builder.RestrictUserSecretsToOwner();
 var settings = CounterSettings.From(builder);
 settings.Validate();
 
