@@ -8,7 +8,8 @@ namespace Counter.Web.Security;
 /// <summary>
 /// What HTTPS needs beyond Kestrel: which proxies' forwarded headers to believe (so a request that
 /// reached a proxy over HTTPS counts as HTTPS here), and HSTS in Production. Plain HTTP keeps working
-/// (the run command and the tests use it); the session cookie follows the request's scheme.
+/// (the run command and the tests use it); the session cookie follows the request's scheme, and in
+/// Production plain HTTP with no trusted proxy is reported (<see cref="PlainHttpHealthCheck"/>).
 /// </summary>
 public static class TransportSecurity
 {
@@ -19,6 +20,7 @@ public static class TransportSecurity
                 "Proxy:TrustedNetworks holds an entry that is neither an IP address nor a CIDR network (like 10.0.0.0/8).")
             .ValidateOnStart();
         builder.Services.AddSingleton<IConfigureOptions<ForwardedHeadersOptions>, TrustConfiguredProxies>();
+        builder.Services.AddHealthChecks().AddCheck<PlainHttpHealthCheck>("transport");
         return builder;
     }
 
@@ -29,6 +31,7 @@ public static class TransportSecurity
         {
             app.UseForwardedHeaders();
         }
+        PlainHttpHealthCheck.WarnAtStart(app);
         if (app.Environment.IsProduction())
         {
             // Sent on HTTPS answers only, never to localhost; max-age is the default 30 days, and
