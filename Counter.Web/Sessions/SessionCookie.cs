@@ -26,9 +26,12 @@ internal static class SessionCookie
         var count = 0;
         foreach (var header in context.Request.Headers.Cookie)
         {
-            foreach (var part in (header ?? "").Split(';'))
+            var rest = (header ?? "").AsSpan();
+            while (!rest.IsEmpty)
             {
-                var pair = part.AsSpan().Trim();
+                var end = rest.IndexOf(';');
+                var pair = (end < 0 ? rest : rest[..end]).Trim();
+                rest = end < 0 ? default : rest[(end + 1)..];
                 var equals = pair.IndexOf('=');
                 if (equals > 0 && pair[..equals].TrimEnd().SequenceEqual(name))
                 {
