@@ -30,6 +30,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Channel<Operation> _queue;
     private readonly Task _loop;
+    /// <summary>The batch the writer is applying now; only the writer thread touches it.</summary>
+    private readonly List<Operation> _inFlight;
+    private volatile bool _closed;
     private long _keys;
     private long _bytes;
     private volatile WriterHealth _health = WriterHealth.Healthy;
@@ -38,6 +41,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     {
         (_connection, _commands, _maxBatchSize, _maxQueued, _keys, _bytes, _nowMs, _logger) = (connection, commands, maxBatchSize, maxQueued, keys, bytes, nowMs, logger);
         // FullMode Wait makes TryWrite answer false when full; nothing ever waits to write.
+        _inFlight = new List<Operation>(maxBatchSize);
         _queue = Channel.CreateBounded<Operation>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         _loop = Task.Factory.StartNew(Run, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
     }
@@ -62,9 +66,8 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         var operation = new Operation(batch => apply(batch));
         if (!_queue.Writer.TryWrite(operation))
         {
-            throw _queue.Reader.Completion.IsCompleted || _health.Stopped is not null
-                ? new StorageUnavailableException(_health.Stopped ?? "The store is shutting down.")
-                : new StorageUnavailableException($"The store's write queue is full ({_maxQueued} writes waiting); the write was not applied. Try again.");
+            throw new StorageUnavailableException(_health.Stopped
+                ?? (_closed ? "The store is shutting down." : $"The store's write queue is full ({_maxQueued} writes waiting); the write was not applied. Try again."));
         }
         await using (cancellationToken.Register(static state => ((Operation)state!).TryCancel(), operation))
         {
@@ -74,6 +77,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _closed = true;
         _queue.Writer.TryComplete();
         await _loop.ConfigureAwait(false);
     }
@@ -86,14 +90,15 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            Stop(ex, []);
+            // A fatal commit failure, or anything else that ends the loop.
+            Stop(ex);
         }
     }
 
     private void RunBatches()
     {
         var reader = _queue.Reader;
-        var operations = new List<Operation>(_maxBatchSize);
+        var operations = _inFlight;
         var results = new object?[_maxBatchSize];
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
@@ -140,11 +145,6 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 }
                 continue;
             }
-            catch (Exception ex)
-            {
-                Stop(ex, operations);
-                return;
-            }
             _health = WriterHealth.Healthy;
             Interlocked.Add(ref _keys, batch.Keys);
             Interlocked.Add(ref _bytes, batch.Bytes);
@@ -157,13 +157,14 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     }
 
     /// <summary>The writer stops for good: every write in flight, queued or still to come fails.</summary>
-    private void Stop(Exception ex, List<Operation> inFlight)
+    private void Stop(Exception ex)
     {
         LogWriterStopped(_logger, ex);
         _health = WriterHealth.StoppedBy(ex);
+        _closed = true;
         _queue.Writer.TryComplete();
         var failure = new StorageUnavailableException(_health.Stopped!, ex);
-        foreach (var operation in inFlight)
+        foreach (var operation in _inFlight)
         {
             operation.Completion.TrySetException(failure);
         }
