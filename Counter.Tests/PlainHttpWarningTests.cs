@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using Counter.Tests.Infrastructure;
 
 namespace Counter.Tests;
@@ -16,7 +15,7 @@ public sealed class PlainHttpWarningTests
     [InlineData("127.0.0.1", "Healthy", false)]
     public async Task PlainHttpInProductionWithoutATrustedProxyIsReported(string? trustedProxy, string health, bool warned)
     {
-        var url = $"http://127.0.0.1:{FreePort()}";
+        var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var dll = Repository.BuildOutput("Counter.Web", "Counter.Web.dll");
         var start = new ProcessStartInfo("dotnet", [dll])
         {
@@ -66,12 +65,5 @@ public sealed class PlainHttpWarningTests
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync().WaitAsync(TestTimeouts.Request);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

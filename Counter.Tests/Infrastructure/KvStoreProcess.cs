@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Headers;
-using System.Net.Sockets;
 
 namespace Counter.Tests.Infrastructure;
 
@@ -24,7 +23,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
 
     public static async Task<KvStoreProcess> StartAsync(string dataPath)
     {
-        var url = new Uri($"http://127.0.0.1:{FreePort()}");
+        var url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var process = Launch(dataPath, url, _ => { });
         var store = new KvStoreProcess(process, url);
         await store.WaitHealthyAsync();
@@ -35,7 +34,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
     public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string dataPath, TimeSpan bound)
     {
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var process = Launch(dataPath, new Uri($"http://127.0.0.1:{FreePort()}"), output.Enqueue);
+        using var process = Launch(dataPath, new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), output.Enqueue);
         try
         {
             await process.WaitForExitAsync().WaitAsync(bound);
@@ -126,12 +125,5 @@ public sealed class KvStoreProcess : IAsyncDisposable
             await Task.Delay(100);
         }
         throw new TimeoutException($"The store at {Url} was not healthy within {TestTimeouts.Startup}.");
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

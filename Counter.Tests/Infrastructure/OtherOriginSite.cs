@@ -1,4 +1,3 @@
-using System.Net.Sockets;
 using System.Text;
 
 namespace Counter.Tests.Infrastructure;
@@ -16,10 +15,7 @@ public sealed class OtherOriginSite : IDisposable
     public OtherOriginSite(string host, string html)
     {
         _page = Encoding.UTF8.GetBytes(html);
-        var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
+        var port = LoopbackPort.Free();
         Url = new Uri($"http://{host}:{port}/");
         _listener.Prefixes.Add(Url.ToString());
         _listener.Start();
