@@ -59,20 +59,13 @@ public sealed partial class RedisKeyValueStorage
         List<int> pending = [.. Enumerable.Range(0, calls.Count)];
         for (var round = 0; round < 2 && pending.Count > 0; round++)
         {
-            // Every primary's scripts and WAIT go out before any answer is awaited, so the replica
-            // waits of several primaries overlap instead of adding up.
-            var sent = GroupByPrimary(calls, pending, outcomes).Select(group =>
+            var again = new List<int>();
+            foreach (var (server, indexes) in GroupByPrimary(calls, pending, outcomes))
             {
-                var (server, indexes) = group;
                 // Pipelined on one connection, in this order: the scripts, then the WAIT that covers them.
                 var replies = indexes.Select(i => Started(() => server.ExecuteAsync(round == 0 ? "EVALSHA" : "EVAL",
                     [round == 0 ? ScriptHashes[calls[i].Script] : calls[i].Script, 1, calls[i].Key, .. calls[i].Arguments.Cast<object>()], OnThisPrimary))).ToArray();
                 var wait = Started(() => server.ExecuteAsync("WAIT", [_replicaAcknowledgements, ReplicaWaitMs], OnThisPrimary));
-                return (indexes, replies, wait);
-            }).ToList();
-            var again = new List<int>();
-            foreach (var (indexes, replies, wait) in sent)
-            {
                 var confirmed = await OutcomeOf(wait);
                 var replicated = confirmed.Failure is null && (long)confirmed.Reply! >= _replicaAcknowledgements;
                 for (var j = 0; j < replies.Length; j++)
@@ -164,13 +157,10 @@ public sealed partial class RedisKeyValueStorage
     }
 
     /// <summary>A failed or unconfirmed write as the engines' common failure (503; names no key).</summary>
-    private StorageUnavailableException Unavailable(ScriptOutcome outcome) => new(UnavailableReason(outcome), outcome.Failure);
-
-    /// <summary>Why a write was not acknowledged, in the words the 503 gives.</summary>
-    private string UnavailableReason(ScriptOutcome outcome) => outcome.Failure is not null
-        ? "The Redis-protocol server did not answer; the operation may not have been applied."
-        : string.Create(CultureInfo.InvariantCulture,
-            $"The write reached the primary but not {_replicaAcknowledgements} replica(s) within {ReplicaWaitMs} ms; it may not survive a failover.");
+    private StorageUnavailableException Unavailable(ScriptOutcome outcome) => outcome.Failure is { } failure
+        ? new StorageUnavailableException("The Redis-protocol server did not answer; the operation may not have been applied.", failure)
+        : new StorageUnavailableException(string.Create(CultureInfo.InvariantCulture,
+            $"The write reached the primary but not {_replicaAcknowledgements} replica(s) within {ReplicaWaitMs} ms; it may not survive a failover."));
 
     private static ScriptCall PutCall(PutRequest put, long now) => new(RedisScripts.Put, Namespace + put.Key,
     [
@@ -211,7 +201,7 @@ public sealed partial class RedisKeyValueStorage
     {
         var now = NowMs();
         var outcomes = await RunScriptsAsync([.. puts.Select(p => PutCall(p, now))]);
-        return [.. outcomes.Select(o => ToWriteResult(o) ?? WriteResult.Unavailable(UnavailableReason(o)))];
+        return [.. outcomes.Select(o => ToWriteResult(o) ?? WriteResult.Unavailable(Unavailable(o).Message))];
     }
 
     public async Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken)
