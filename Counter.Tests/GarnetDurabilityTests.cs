@@ -19,7 +19,7 @@ public sealed class GarnetDurabilityTests(GarnetCrashAppFixture app)
     public async Task KillingGarnetMidWritesLosesNoAcknowledgedWrite()
     {
         var commands = app.App.Services.GetRequiredService<ResourceCommandService>();
-        await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
+        await using var load = await LoadDriver.StartAsync(app.WebUrl, ReliabilityReport.Users);
         await Task.Delay(ReliabilityReport.LoadDuration / 2);
         var before = load.Successes;
 

@@ -18,7 +18,7 @@ public sealed class RedisClusterFailoverTests(RedisClusterFailoverAppFixture app
     public async Task FailoversInARowUnderLoadLoseNoAcknowledgedWrite()
     {
         var cluster = app.Cluster;
-        await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
+        await using var load = await LoadDriver.StartAsync(app.WebUrl, ReliabilityReport.Users);
         await Task.Delay(ReliabilityReport.LoadDuration / 3);
         var before = load.Successes;
         var elections = new List<string>();

@@ -28,7 +28,7 @@ public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
             Assert.Equal(HttpStatusCode.Created, put.StatusCode);
         }
         // Users load pages all along; each one's session lives on one shard.
-        await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
+        await using var load = await LoadDriver.StartAsync(app.WebUrl, ReliabilityReport.Users);
         await Task.Delay(ReliabilityReport.LoadDuration / 2);
         var victim = (await app.Cluster.PrimaryPortsAsync())[0];
         var onVictim = (await RedisCluster.CliAsync(victim, "KEYS", $"kv:{prefix}*")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(k => k["kv:".Length..]).ToHashSet();

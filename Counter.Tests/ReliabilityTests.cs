@@ -21,7 +21,7 @@ public sealed class ReliabilityTests(ReliabilityAppFixture app)
     [Fact]
     public async Task ManyUsersHammeringThePageLoseNothingAndEveryCountIsTheirNumberOfLoads()
     {
-        await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
+        await using var load = await LoadDriver.StartAsync(app.WebUrl, ReliabilityReport.Users);
         await Task.Delay(ReliabilityReport.LoadDuration);
         var result = await load.StopAsync();
 
@@ -37,7 +37,7 @@ public sealed class ReliabilityTests(ReliabilityAppFixture app)
     {
         var commands = app.App.Services.GetRequiredService<ResourceCommandService>();
         var storePid = Assert.Single(await app.ProcessIdsAsync("kvstore"));
-        await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
+        await using var load = await LoadDriver.StartAsync(app.WebUrl, ReliabilityReport.Users);
         await Task.Delay(ReliabilityReport.LoadDuration / 2);
         var before = load.Successes;
 
@@ -67,7 +67,7 @@ public sealed class ReliabilityTests(ReliabilityAppFixture app)
     public async Task ASlowStoreMakesPagesGiveUpAtTheirBoundWithoutPilingUpAndTheyRecover()
     {
         var webPids = await app.ProcessIdsAsync("web");
-        await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
+        await using var load = await LoadDriver.StartAsync(app.WebUrl, ReliabilityReport.Users);
         await Task.Delay(TimeSpan.FromSeconds(2)); // Every user has a session and a warm connection.
         var resourcesBefore = ProcessResources.Of(webPids);
 

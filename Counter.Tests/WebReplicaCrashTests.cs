@@ -16,7 +16,7 @@ public sealed class WebReplicaCrashTests(WebCrashAppFixture app)
     public async Task KillingOneWebReplicaUnderLoadLosesNoSession()
     {
         var victim = (await app.ProcessIdsAsync("web")).First();
-        await using var load = LoadDriver.Start(app.WebUrl, ReliabilityReport.Users);
+        await using var load = await LoadDriver.StartAsync(app.WebUrl, ReliabilityReport.Users);
         await Task.Delay(ReliabilityReport.LoadDuration / 2);
 
         Process.GetProcessById(victim).Kill(); // SIGKILL, mid-request for some users.

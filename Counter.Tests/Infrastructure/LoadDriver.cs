@@ -34,15 +34,24 @@ public sealed class LoadDriver : IAsyncDisposable
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private Task[] _running = [];
     private long _slowest503Ticks;
+    private bool _arrived;
 
     private LoadDriver(Uri web, int users)
     {
         _users = [.. Enumerable.Range(0, users).Select(i => new User(i, web))];
     }
 
-    public static LoadDriver Start(Uri web, int users)
+    /// <summary>
+    /// The users arrive (each loads the page until it has its session: a cold app's first burst
+    /// is not what a scenario measures), then load it in a loop until stopped.
+    /// </summary>
+    public static async Task<LoadDriver> StartAsync(Uri web, int users)
     {
         var driver = new LoadDriver(web, users);
+        using var arrival = new CancellationTokenSource(TestTimeouts.Startup);
+        await Task.WhenAll(driver._users.Select(u => driver.ArriveAsync(u, arrival.Token)));
+        driver._arrived = true;
+        driver._clock.Restart();
         driver._running = [.. driver._users.Select(u => Task.Run(() => driver.RunUserAsync(u)))];
         return driver;
     }
@@ -82,6 +91,14 @@ public sealed class LoadDriver : IAsyncDisposable
             UsersWhoFailed: usersWhoFailed);
     }
 
+    private async Task ArriveAsync(User user, CancellationToken cancellationToken)
+    {
+        while (!await LoadOnceAsync(user))
+        {
+            await Task.Delay(100, cancellationToken);
+        }
+    }
+
     private async Task RunUserAsync(User user)
     {
         while (!_stop.IsCancellationRequested)
@@ -110,6 +127,10 @@ public sealed class LoadDriver : IAsyncDisposable
                     return true;
                 case HttpStatusCode.ServiceUnavailable:
                     Fail(user, "503");
+                    if (!_arrived)
+                    {
+                        return false;
+                    }
                     InterlockedMax(ref _slowest503Ticks, elapsed.Ticks);
                     if (elapsed > PageBound)
                     {
