@@ -68,7 +68,7 @@ public sealed class ReliabilityTests(ReliabilityAppFixture app)
     {
         var webPids = await app.ProcessIdsAsync("web");
         await using var load = await LoadDriver.StartAsync(app.WebUrl, ReliabilityReport.Users);
-        await Task.Delay(TimeSpan.FromSeconds(2)); // Every user has a session and a warm connection.
+        await Task.Delay(TimeSpan.FromSeconds(2)); // A steady load before the baseline is taken.
         var resourcesBefore = ProcessResources.Of(webPids);
 
         await app.SetStoreDelayAsync(SlowStoreDelay);

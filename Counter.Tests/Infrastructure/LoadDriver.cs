@@ -51,7 +51,6 @@ public sealed class LoadDriver : IAsyncDisposable
         using var arrival = new CancellationTokenSource(TestTimeouts.Startup);
         await Task.WhenAll(driver._users.Select(u => driver.ArriveAsync(u, arrival.Token)));
         driver._arrived = true;
-        driver._clock.Restart();
         driver._running = [.. driver._users.Select(u => Task.Run(() => driver.RunUserAsync(u)))];
         return driver;
     }
