@@ -65,6 +65,40 @@ public sealed class StoreCredentialTests(ServerSideAppFixture app) : IDisposable
         Assert.Equal("1", await _operations.GetStringAsync($"/v1/keys/{_key}"));
     }
 
+    [Fact]
+    public async Task TheWebCredentialCreatesKeyRingEntriesButNeverReplacesTouchesOrDeletesThem()
+    {
+        var key = $"dataprotection:test-{Guid.NewGuid():N}";
+        using var create = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{key}") { Content = Json("\"<key/>\"") };
+        create.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
+        using var created = await _web.SendAsync(create);
+        var etag = created.Headers.ETag!.Tag;
+
+        using var replace = await _web.PutAsync($"/v1/keys/{key}", Json("\"<planted/>\""));
+        using var conditional = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{key}") { Content = Json("\"<planted/>\"") };
+        conditional.Headers.IfMatch.Add(new EntityTagHeaderValue(etag));
+        using var replaceAtVersion = await _web.SendAsync(conditional);
+        using var touch = await _web.PostAsync($"/v1/keys/{key}/touch?ttl=1", null);
+        using var delete = await _web.DeleteAsync($"/v1/keys/{key}");
+        using var batch = await _web.PostAsync("/v1/batch", Json($$"""{"puts":[{"key":"{{_key}}","value":1},{"key":"{{key}}","value":"<planted/>","ifMatch":{{System.Text.Json.JsonSerializer.Serialize(etag)}}}]}"""));
+        using var newKeyRingKey = await _web.PostAsync("/v1/batch", Json($$"""{"puts":[{"key":"{{key}}-2","value":"<key/>","ifNoneMatch":"*"}]}"""));
+
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        await ProblemAssert.IsAsync(replace, HttpStatusCode.Forbidden, "only create");
+        await ProblemAssert.IsAsync(replaceAtVersion, HttpStatusCode.Forbidden, "only create");
+        await ProblemAssert.IsAsync(touch, HttpStatusCode.Forbidden, "only create");
+        await ProblemAssert.IsAsync(delete, HttpStatusCode.Forbidden, "only create");
+        await ProblemAssert.IsAsync(batch, HttpStatusCode.Forbidden, "only create");
+        Assert.Contains("\"status\":201", await newKeyRingKey.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Nothing was replaced, and the refused batch wrote none of its puts.
+        Assert.Equal("\"<key/>\"", await _operations.GetStringAsync($"/v1/keys/{key}"));
+        using var sessionKey = await _operations.GetAsync($"/v1/keys/{_key}");
+        Assert.Equal(HttpStatusCode.NotFound, sessionKey.StatusCode);
+        // The operations credential is not bound by the rule.
+        using var cleared = await _operations.DeleteAsync($"/v1/keys?prefix={key}");
+        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+    }
+
     [Theory]
     [InlineData(null)]
     [InlineData(CounterAppFixture.OperationsKey)]

@@ -45,7 +45,7 @@ public static class WebTierAccessExtensions
 /// <summary>
 /// Rejects calls without a credential with 401, and the web tier's credential on an endpoint not
 /// marked <see cref="WebTierAccess"/> with 403 (least privilege: a stolen web credential cannot list,
-/// dump or clear sessions). Both keys are checked by <see cref="BearerCredential"/> (fixed time);
+/// dump or clear sessions; <see cref="KeyRingWriteRule"/> narrows its writes further). Both keys are checked by <see cref="BearerCredential"/> (fixed time);
 /// they are never logged: they live only in options.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AccessOptions> options)
@@ -80,6 +80,7 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AccessOption
         var access = endpoint?.Metadata.GetMetadata<WebTierAccess>();
         if (endpoint is null || (access is not null && (!access.KeyRingListingOnly || IsKeyRingPrefix(context.Request.Query["prefix"]))))
         {
+            KeyRingWriteRule.MarkWebTier(context);
             return next(context);
         }
         return Problems.Create(StatusCodes.Status403Forbidden, "Forbidden",

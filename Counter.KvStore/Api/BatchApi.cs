@@ -18,8 +18,8 @@ namespace Counter.KvStore.Api;
 /// <c>Prefer: return=representation</c>); a put refused for an absent key has no etag. Each put has
 /// its own outcome: a value over the store's limit is a 413 for that put, and a put the storage could
 /// not apply or confirm (a shard that is down, replicas that did not confirm) is a 503 for that put,
-/// each with an "error" text; the others are applied. A malformed item makes the whole call a 400 and
-/// writes nothing; a body over the store's limit is a 413 for the whole call.
+/// each with an "error" text; the others are applied. A malformed item makes the whole call a 400, and
+/// an item the caller may not write (<see cref="KeyRingWriteRule"/>) a 403; either writes nothing; a body over the store's limit is a 413 for the whole call.
 /// </summary>
 public static class BatchApi
 {
@@ -31,7 +31,7 @@ public static class BatchApi
             .WithSummary("Several conditional puts in one call, applied together (one commit); one result per put, in order.")
             .Produces(StatusCodes.Status200OK, contentType: JsonResponses.JsonContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType).ProducesProblem(StatusCodes.Status403Forbidden)
             .AllowWebTier();
         return v1;
     }
@@ -53,7 +53,7 @@ public static class BatchApi
         {
             return Problems.BadRequest(invalid);
         }
-        if (Parse(body!, limits) is not { } puts)
+        if (Parse(body!, limits, request.HttpContext) is not { } puts)
         {
             return Problems.BadRequest($"Expected {{\"puts\": [...]}} with 1 to {MaxPuts} items, each {{\"key\", \"value\"[, \"ifMatch\" | \"ifNoneMatch\"][, \"ttl\"]}}.");
         }
@@ -75,7 +75,7 @@ public static class BatchApi
     private sealed record Parsed(List<Item> Items, ProblemHttpResult? Error);
 
     /// <summary>Null when the shape is wrong; an Error when one item breaks a rule (named by its index).</summary>
-    private static Parsed? Parse(byte[] body, StorageOptions limits)
+    private static Parsed? Parse(byte[] body, StorageOptions limits, HttpContext context)
     {
         using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxJsonDepth + 2 });
         if (document.RootElement.ValueKind != JsonValueKind.Object
@@ -105,6 +105,10 @@ public static class BatchApi
                 || !RequestRules.TryParseTimeToLive(item.TryGetProperty("ttl", out var ttl) ? ttl.GetRawText() : null, out var timeToLive, out conditionError))
             {
                 return new Parsed(requests, Problems.BadRequest($"puts[{index}]: {conditionError}"));
+            }
+            if (KeyRingWriteRule.Check(context, key, condition) is { } forbidden)
+            {
+                return new Parsed(requests, forbidden);
             }
             requests.Add(value.Length > limits.MaxValueBytes
                 ? new Item(null, WriteResult.TooLarge($"The value is {value.Length} bytes; the limit is {limits.MaxValueBytes}."))

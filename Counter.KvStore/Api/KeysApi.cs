@@ -27,13 +27,13 @@ public static class KeysApi
             .Produces(StatusCodes.Status412PreconditionFailed, contentType: JsonResponses.JsonContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status412PreconditionFailed)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge).ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .AllowWebTier();
+            .ProducesProblem(StatusCodes.Status403Forbidden).AllowWebTier();
         v1.MapDelete("/keys/{key}", DeleteAsync).WithName("DeleteValue").WithSummary("Delete a value, optionally only at a version (If-Match).")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound).ProducesProblem(StatusCodes.Status412PreconditionFailed)
-            .AllowWebTier();
+            .ProducesProblem(StatusCodes.Status403Forbidden).AllowWebTier();
         v1.MapPost("/keys/{key}/touch", TouchAsync).WithName("TouchValue").WithSummary("Extend a value's expiry (?ttl=seconds) without rewriting it.")
             .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status404NotFound)
-            .AllowWebTier();
+            .ProducesProblem(StatusCodes.Status403Forbidden).AllowWebTier();
         v1.MapGet("/keys", ListAsync).WithName("ListPage").WithSummary("One page of keys with a prefix; pass the cursor back for the next page.")
             .ProducesProblem(StatusCodes.Status400BadRequest);
         v1.MapDelete("/keys", DeletePrefixAsync).WithName("DeletePrefix").WithSummary("Delete every key with a (non-empty) prefix; answers how many.")
@@ -71,6 +71,10 @@ public static class KeysApi
         if (!RequestRules.TryParseTimeToLive(ttl, out var timeToLive, out var ttlError))
         {
             return Problems.BadRequest(ttlError);
+        }
+        if (KeyRingWriteRule.Check(request.HttpContext, key, condition) is { } forbidden)
+        {
+            return forbidden;
         }
         if (!RequestBody.IsJson(request))
         {
@@ -122,6 +126,10 @@ public static class KeysApi
         {
             return Problems.BadRequest(conditionError ?? "If-None-Match has no meaning on DELETE.");
         }
+        if (KeyRingWriteRule.Check(request.HttpContext, key, put: null) is { } forbidden)
+        {
+            return forbidden;
+        }
         var result = await store.Storage.DeleteAsync(key, condition, cancellationToken);
         return result.Outcome switch
         {
@@ -137,6 +145,10 @@ public static class KeysApi
         if (KeyRules.Check(key, store.Limits) is { } bad)
         {
             return Problems.BadRequest(bad);
+        }
+        if (KeyRingWriteRule.Check(response.HttpContext, key, put: null) is { } forbidden)
+        {
+            return forbidden;
         }
         if (ttl is null || !RequestRules.TryParseTimeToLive(ttl, out var timeToLive, out _))
         {

@@ -23,6 +23,12 @@ public sealed class StubKvStore
 
     public ICollection<string> Keys => _entries.Keys;
 
+    /// <summary>Writes a value directly, as whoever holds the operations credential or the store's files could.</summary>
+    public void Plant(string key, string json) => _entries[key] = (Encoding.UTF8.GetBytes(json), Interlocked.Increment(ref _version));
+
+    /// <summary>The value stored under <paramref name="key"/>, as JSON text; null when absent.</summary>
+    public string? Read(string key) => _entries.TryGetValue(key, out var entry) ? Encoding.UTF8.GetString(entry.Value) : null;
+
     /// <summary>A handler over this store's state, for one HTTP client.</summary>
     public HttpMessageHandler CreateHandler() => new Handler(this);
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace Counter.Tests.Unit;
 
@@ -18,17 +19,24 @@ public sealed class WebReplica : IAsyncDisposable
     private const string CookieName = "session";
     private readonly WebApplication _app;
 
-    public WebReplica(StubKvStore store, string mode = "ServerSide")
+    /// <param name="settings">Settings over (or beside) the defaults below; a null value clears one.</param>
+    public WebReplica(StubKvStore store, string mode = "ServerSide", IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        // Development: the only environment that lets a test clear the key-encryption key.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
+        var configuration = new Dictionary<string, string?>
         {
             ["Session:Mode"] = mode,
             ["DataProtection:KeyEncryptionKey"] = "unit-test-keyring-encryption-key-0123456789abcdef",
             ["Session:KeySecret"] = "unit-test-session-key-secret-0123456789abcdef",
             ["KvClient:ApiKey"] = "unit-test-store-credential",
             ["KvClient:BaseAddress"] = "http://kvstore.test",
-        });
+        };
+        foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[name] = value;
+        }
+        builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<RateLimitOptions>();
         builder.Services.AddSingleton<NewSessionLimiter>();
