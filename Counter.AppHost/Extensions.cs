@@ -82,24 +82,29 @@ internal static class Extensions
         // A password, so that no other local process can read, write or flush sessions past the store's
         // credential. Garnet reads it from a config file (0600), not an argument any user's ps shows.
         var password = builder.AddParameter("garnet-password", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+        // The store reaches Garnet over a Unix domain socket in the owner-only data folder: no other
+        // user's process can connect, and the password never crosses a TCP port another process could
+        // have taken. Garnet cannot listen on the socket alone; its TCP listener is bound by Garnet
+        // itself to an ephemeral loopback port (port 0: never chosen, released and re-bound), unused
+        // and password-protected.
+        var socket = Path.Combine(garnetData, "garnet.sock");
+        if (System.Text.Encoding.UTF8.GetByteCount(socket) > MaxUnixSocketPathBytes)
+        {
+            throw new InvalidOperationException(
+                $"Garnet's socket path '{socket}' is over the {MaxUnixSocketPathBytes} bytes a Unix domain socket path may have: set Counter:DataPath to a shorter folder.");
+        }
         var garnet = builder.AddExecutable("garnet", "dotnet", Path.GetDirectoryName(builder.AppHostDirectory)!,
-                "tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--memory", "512m",
+                "tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--port", "0",
+                "--unixsocket", socket, "--unixsocketperm", "600", "--memory", "512m",
                 // Scripts must run atomically (Redis does; Garnet only in transaction mode): they are our compare-and-set.
                 "--lua", "true", "--lua-transaction-mode", "true",
                 // Append-only log, recovered on start; the portable file device needs no libaio.
                 "--aof", "--recover", "--checkpointdir", garnetData, "--device-type", "RandomAccess",
                 // Answer a write only once the log holds it: by default Garnet answers first and
                 // commits after, and a kill -9 in between lost an acknowledged write (1 run in 3).
-                "--aof-commit-wait")
-            // Not proxied, on a port chosen now that it keeps across restarts: while Garnet is down the
-            // port refuses connections, so the store answers 503 at once (behind DCP's proxy a
-            // connection would be accepted and then hang), and it reconnects when Garnet is back.
-            .WithEndpoint(port: FreeLoopbackPort(), name: "tcp", scheme: "tcp", isProxied: false);
-        var endpoint = garnet.GetEndpoint("tcp");
+                "--aof-commit-wait");
         garnet.WithArgs(async context =>
         {
-            context.Args.Add("--port");
-            context.Args.Add(endpoint.Property(EndpointProperty.Port));
             var config = Path.Combine(garnetData, "auth.conf");
             var settingsJson = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
             {
@@ -111,17 +116,16 @@ internal static class Extensions
             context.Args.Add("--config-import-path");
             context.Args.Add(config);
         });
+        // "!" marks a Unix domain socket in a StackExchange.Redis connection string. While Garnet is
+        // down the socket refuses connections, so the store answers 503 at once, and it reconnects
+        // when Garnet is back.
         return kvstore
-            .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"{endpoint.Property(EndpointProperty.Host)}:{endpoint.Property(EndpointProperty.Port)},password={password}"))
+            .WithEnvironment("ConnectionStrings__redis", ReferenceExpression.Create($"!{socket},password={password}"))
             .WaitFor(garnet);
     }
 
-    private static int FreeLoopbackPort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    /// <summary>sun_path is 108 bytes on Linux, its terminating NUL included.</summary>
+    private const int MaxUnixSocketPathBytes = 107;
 
     /// <summary>Integration tests move the services' clocks to test expiry without waiting.</summary>
     public static IResourceBuilder<ProjectResource> WithTestClock(this IResourceBuilder<ProjectResource> project, CounterSettings settings) =>

@@ -23,7 +23,7 @@ public sealed class GarnetDurabilityTests(GarnetCrashAppFixture app)
         await Task.Delay(ReliabilityReport.LoadDuration / 2);
         var before = load.Successes;
 
-        var killed = GarnetProcesses(app.DataPath);
+        var killed = GarnetProcesses.Find(app.DataPath);
         Assert.NotEmpty(killed);
         foreach (var process in killed)
         {
@@ -56,26 +56,6 @@ public sealed class GarnetDurabilityTests(GarnetCrashAppFixture app)
         Assert.True(result.Slowest503 < LoadDriver.PageBound, $"A 503 took {result.Slowest503}.");
         Assert.True(before > 0 && result.Successes > atRecovery, $"Loads: {before} before the kill, {atRecovery} at recovery, {result.Successes} in all.");
     }
-
-    /// <summary>This app's Garnet processes (dotnet tool run and the server it runs): their command lines name its data folder.</summary>
-    private static List<Process> GarnetProcesses(string dataPath) =>
-        Directory.EnumerateDirectories("/proc")
-            .Select(d => Path.GetFileName(d))
-            .Where(name => name.All(char.IsAsciiDigit))
-            .Where(pid =>
-            {
-                try
-                {
-                    var command = File.ReadAllText($"/proc/{pid}/cmdline");
-                    return command.Contains("garnet", StringComparison.OrdinalIgnoreCase) && command.Contains(dataPath, StringComparison.Ordinal);
-                }
-                catch (IOException)
-                {
-                    return false;
-                }
-            })
-            .Select(pid => Process.GetProcessById(int.Parse(pid, System.Globalization.CultureInfo.InvariantCulture)))
-            .ToList();
 }
 
 /// <summary>Server-side mode on the AppHost's Garnet: two web replicas, two store replicas.</summary>
