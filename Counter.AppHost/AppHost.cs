@@ -9,8 +9,8 @@ settings.Validate();
 // Secrets the AppHost generates once and keeps in its user secrets: the store's two credentials
 // (web's may only do what a session layer does; operations' may list, dump and clear), and the key
 // that hashes session identifiers into storage keys.
-var storeWebKey = builder.AddParameter("kvstore-web-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
-var storeOperationsKey = builder.AddParameter("kvstore-operations-key", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+var webCredential = builder.AddParameter("kvstore-web-credential", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
+var operationsCredential = builder.AddParameter("kvstore-operations-credential", new GenerateParameterDefault { MinLength = 40, Special = false }, secret: true, persist: true);
 var sessionKeySecret = builder.AddParameter("session-key-secret", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
 // Seals cookie mode's Data Protection master keys before they reach the store.
 var keyRingKey = builder.AddParameter("keyring-encryption-key", new GenerateParameterDefault { MinLength = 48, Special = false }, secret: true, persist: true);
@@ -19,16 +19,16 @@ var keyRingKey = builder.AddParameter("keyring-encryption-key", new GeneratePara
 // front of a Redis-protocol server (then it may run as several replicas).
 var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
     .WithStorageBackend(builder, settings)
-    .WithEnvironment("Access__WebKey", storeWebKey)
-    .WithEnvironment("Access__OperationsKey", storeOperationsKey)
+    .WithEnvironment("Credentials__Web", webCredential)
+    .WithEnvironment("Credentials__Operations", operationsCredential)
     .WithTestClock(settings)
     .WithTestFaults(settings)
     .WithHttpHealthCheck("/health")
-    .WithStoreCommands(storeOperationsKey);
+    .WithStoreCommands(operationsCredential);
 
 // The counter page reaches the store by service discovery ("kvstore") with the web credential.
 builder.AddProject<Projects.Counter_Web>("web")
-    .WithKvStoreReference(kvstore, storeWebKey)
+    .WithKvStoreReference(kvstore, webCredential)
     .WithEnvironment("Session__Mode", settings.SessionMode.ToString())
     .WithEnvironment("Session__KeySecret", sessionKeySecret)
     .WithEnvironment("DataProtection__KeyEncryptionKey", keyRingKey)

@@ -52,8 +52,8 @@ internal static class Extensions
 {
     /// <summary>Service discovery to the store, plus the web tier's credential, and start only once it is healthy.</summary>
     public static IResourceBuilder<ProjectResource> WithKvStoreReference(
-        this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> apiKey) =>
-        project.WithReference(kvstore).WaitFor(kvstore).WithEnvironment("KvClient__ApiKey", apiKey);
+        this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> credential) =>
+        project.WithReference(kvstore).WaitFor(kvstore).WithEnvironment("KvClient__Credential", credential);
 
     /// <summary>
     /// Points the store at its backend. Embedded: a data folder. Redis: the connection string
@@ -129,7 +129,7 @@ internal static class Extensions
 
     /// <summary>Integration tests move the services' clocks to test expiry without waiting.</summary>
     public static IResourceBuilder<ProjectResource> WithTestClock(this IResourceBuilder<ProjectResource> project, CounterSettings settings) =>
-        settings.TestClock ? project.WithEnvironment("Testing__ClockControl", "true") : project;
+        settings.TestClock ? project.WithEnvironment("Testing__TestClock", "true") : project;
 
     /// <summary>Reliability tests slow the store down on purpose (POST /_testing/faults?delayMs=N).</summary>
     public static IResourceBuilder<ProjectResource> WithTestFaults(this IResourceBuilder<ProjectResource> kvstore, CounterSettings settings) =>
@@ -146,14 +146,14 @@ internal static class Extensions
     /// the store's own API with its credential, which the AppHost adds to the request; the
     /// credential is never shown.
     /// </summary>
-    public static IResourceBuilder<ProjectResource> WithStoreCommands(this IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> apiKey)
+    public static IResourceBuilder<ProjectResource> WithStoreCommands(this IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> credential)
     {
         // The command path is escaped as a path, so the prefix query is added here with the credential.
         Func<HttpCommandRequestContext, Task> Prepare(string query) => async context =>
         {
             context.Request.RequestUri = new UriBuilder(context.Request.RequestUri!) { Query = query }.Uri;
             context.Request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue(
-                "Bearer", await apiKey.Resource.GetValueAsync(context.CancellationToken));
+                "Bearer", await credential.Resource.GetValueAsync(context.CancellationToken));
         };
 
         return kvstore
@@ -193,7 +193,7 @@ internal static class Extensions
         var text = new System.Text.StringBuilder()
             .AppendLine(System.FormattableString.Invariant($"{total} live sessions; {(total > lines.Length ? $"{lines.Length} of them" : "all of them")}:"))
             .AppendJoin('\n', lines).AppendLine()
-            .Append("Every one, from a shell: KVSTORE_API_KEY=<the kvstore-operations-key parameter> dotnet run --project Counter.KvStore -- dump --url ")
+            .Append("Every one, from a shell: KVSTORE_CREDENTIAL=<the kvstore-operations-credential parameter> dotnet run --project Counter.KvStore -- dump --url ")
             .AppendLine(context.Endpoint.Url);
         return CommandResults.Success(System.FormattableString.Invariant($"{total} live sessions"), text.ToString(), CommandResultFormat.Text);
     }

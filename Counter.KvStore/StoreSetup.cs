@@ -77,7 +77,7 @@ public static class StoreSetup
     /// <summary>Access control, error answers, body limits and the OpenAPI document.</summary>
     public static WebApplicationBuilder AddStoreApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOptions<AccessOptions>().BindConfiguration(AccessOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<CredentialOptions>().BindConfiguration(CredentialOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<StoreExceptionHandler>();
         builder.Services.AddOpenApi();
@@ -98,7 +98,7 @@ public static class StoreSetup
         });
         app.UseExceptionHandler();
         app.UseStatusCodePages();
-        app.UseMiddleware<ApiKeyMiddleware>();
+        app.UseMiddleware<CredentialMiddleware>();
         app.MapOpenApi();
         app.MapOriginalApi();
         app.MapVersionedApi();

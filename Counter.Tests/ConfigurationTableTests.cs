@@ -20,7 +20,7 @@ public sealed partial class ConfigurationTableTests
         ["Session"] = ("Counter.Web", "Counter.Web.Sessions.SessionOptions"),
         ["KvClient"] = ("Counter.Web", "Counter.Web.KvClient.KvStoreClientOptions"),
         ["Storage"] = ("Counter.KvStore", "Counter.KvStore.Storage.StorageOptions"),
-        ["Access"] = ("Counter.KvStore", "Counter.KvStore.Api.AccessOptions"),
+        ["Credentials"] = ("Counter.KvStore", "Counter.KvStore.Api.CredentialOptions"),
         ["CrossOrigin"] = ("Counter.Web", "Counter.Web.Security.CrossOriginOptions"),
         ["Proxy"] = ("Counter.Web", "Counter.Web.Security.ProxyOptions"),
         ["RateLimit"] = ("Counter.Web", "Counter.Web.RateLimits.RateLimitOptions"),

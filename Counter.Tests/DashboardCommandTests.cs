@@ -27,7 +27,7 @@ public sealed class DashboardCommandTests(ServerSideAppFixture app)
         Assert.Equal(sessions.Take(100), shown);
         Assert.Contains("dump --url http://", dump.Data.Value, StringComparison.Ordinal);
         Assert.DoesNotContain(browser.SessionCookie!, dump.Data.Value, StringComparison.Ordinal);
-        Assert.DoesNotContain(CounterAppFixture.OperationsKey, dump.Data.Value, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.OperationsCredential, dump.Data.Value, StringComparison.Ordinal);
 
         var clear = await commands.ExecuteCommandAsync("kvstore", "clear-sessions");
         Assert.True(clear.Success, clear.Message);

@@ -16,7 +16,7 @@ public sealed class DumpCommandTests(ServerSideAppFixture app)
         await alice.LoadCounterAsync();
         await bob.LoadCounterAsync();
 
-        var (exitCode, output, error) = await RunDumpAsync(CounterAppFixture.OperationsKey, "--url", app.StoreUrl.ToString());
+        var (exitCode, output, error) = await RunDumpAsync(CounterAppFixture.OperationsCredential, "--url", app.StoreUrl.ToString());
 
         Assert.True(exitCode == 0, $"dump exited {exitCode}: {error}");
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -33,13 +33,13 @@ public sealed class DumpCommandTests(ServerSideAppFixture app)
         var (exitCode, _, error) = await RunDumpAsync(null, "--url", app.StoreUrl.ToString());
 
         Assert.Equal(2, exitCode);
-        Assert.Contains("KVSTORE_API_KEY", error, StringComparison.Ordinal);
+        Assert.Contains("KVSTORE_CREDENTIAL", error, StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task DumpRefusesACredentialOnTheCommandLineWhereTheProcessListWouldShowIt()
     {
-        var (exitCode, output, error) = await RunDumpAsync(null, "--url", app.StoreUrl.ToString(), "--api-key", CounterAppFixture.OperationsKey);
+        var (exitCode, output, error) = await RunDumpAsync(null, "--url", app.StoreUrl.ToString(), "--credential", CounterAppFixture.OperationsCredential);
 
         Assert.Equal(2, exitCode);
         Assert.Contains("process list", error, StringComparison.Ordinal);
@@ -49,24 +49,24 @@ public sealed class DumpCommandTests(ServerSideAppFixture app)
     [Fact]
     public async Task DumpWithTheWebTiersCredentialIsForbidden()
     {
-        var (exitCode, output, error) = await RunDumpAsync(CounterAppFixture.WebKey, "--url", app.StoreUrl.ToString());
+        var (exitCode, output, error) = await RunDumpAsync(CounterAppFixture.WebCredential, "--url", app.StoreUrl.ToString());
 
         Assert.Equal(1, exitCode);
         Assert.Contains("403", error, StringComparison.Ordinal);
         Assert.Equal("", output);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunDumpAsync(string? apiKey, params string[] args)
+    private static async Task<(int ExitCode, string Output, string Error)> RunDumpAsync(string? credential, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet", [Repository.KvStoreDll, "dump", .. args])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        start.Environment.Remove("KVSTORE_API_KEY");
-        if (apiKey is not null)
+        start.Environment.Remove("KVSTORE_CREDENTIAL");
+        if (credential is not null)
         {
-            start.Environment["KVSTORE_API_KEY"] = apiKey;
+            start.Environment["KVSTORE_CREDENTIAL"] = credential;
         }
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();

@@ -74,7 +74,7 @@ public sealed class ErrorPathTelemetryTests(RedisAppFixture app)
         var pageLogs = await telemetry.WaitForTraceLogsContainingAsync(pageTrace, "Session store unavailable");
         var spans = await telemetry.WaitForTraceAsync(pageTrace, s => s.Any(ServerSideTelemetryTests.IsWebServerSpan));
         var storeSpans = await telemetry.WaitForTraceAsync(storeTrace, s => s.Any(x => x.Service == "kvstore" && x.Kind == SpanRecord.ServerKind));
-        foreach (var secret in new[] { identifier, storageKey["session:".Length..], CounterAppFixture.OperationsKey, CounterAppFixture.WebKey, CounterAppFixture.GarnetPassword })
+        foreach (var secret in new[] { identifier, storageKey["session:".Length..], CounterAppFixture.OperationsCredential, CounterAppFixture.WebCredential, CounterAppFixture.GarnetPassword })
         {
             Assert.DoesNotContain(secret, storeLogs, StringComparison.Ordinal);
             Assert.DoesNotContain(secret, pageLogs, StringComparison.Ordinal);

@@ -50,7 +50,7 @@ public sealed class HostileInputTests(ServerSideAppFixture app)
             }
             if (toStore && random.Next(4) > 0)
             {
-                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {CounterAppFixture.OperationsKey}");
+                request.Headers.TryAddWithoutValidation("Authorization", $"Bearer {CounterAppFixture.OperationsCredential}");
             }
             AddHostileHeaders(random, request);
             // One connection per request, so a server closing after a refused upload cannot affect the next one.

@@ -82,7 +82,7 @@ public sealed class HttpsTests(HttpsAppFixture app)
     {
         using var http = app.CreateHttpClient();
 
-        using var response = await SendAsync(http, HttpMethod.Post, "/_testing/clock?offsetSeconds=60", ("Authorization", $"Bearer {CounterAppFixture.WebKey}"));
+        using var response = await SendAsync(http, HttpMethod.Post, "/_testing/clock?offsetSeconds=60", ("Authorization", $"Bearer {CounterAppFixture.WebCredential}"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }

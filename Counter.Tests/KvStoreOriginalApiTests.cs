@@ -147,9 +147,9 @@ public abstract class KvStoreOriginalApiTests(CounterAppFixture app) : IDisposab
     [SkippableTheory]
     [InlineData(null)]
     [InlineData("wrong-credential-0123456789")]
-    public async Task CallsWithoutTheCredentialGet401(string? apiKey)
+    public async Task CallsWithoutTheCredentialGet401(string? credential)
     {
-        using var anonymous = app.CreateStoreClient(apiKey);
+        using var anonymous = app.CreateStoreClient(credential);
 
         using var read = await anonymous.GetAsync("/anything");
         using var write = await anonymous.PostAsync("/", new StringContent("{\"x\":1}", Encoding.UTF8, "application/json"));

@@ -26,7 +26,7 @@ public sealed class PlainHttpWarningTests
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment["Session__KeySecret"] = CounterAppFixture.SessionKeySecret;
-        start.Environment["KvClient__ApiKey"] = CounterAppFixture.WebKey;
+        start.Environment["KvClient__Credential"] = CounterAppFixture.WebCredential;
         start.Environment["KvClient__BaseAddress"] = "http://127.0.0.1:1"; // No store: health does not ask it.
         if (trustedProxy is not null)
         {

@@ -36,7 +36,7 @@ public abstract class RedisTelemetryTests(CounterAppFixture app)
         }
         foreach (var span in spans)
         {
-            foreach (var secret in new[] { identifier, storageKey["session:".Length..], CounterAppFixture.OperationsKey, CounterAppFixture.WebKey, CounterAppFixture.GarnetPassword })
+            foreach (var secret in new[] { identifier, storageKey["session:".Length..], CounterAppFixture.OperationsCredential, CounterAppFixture.WebCredential, CounterAppFixture.GarnetPassword })
             {
                 Assert.DoesNotContain(secret, span.Name, StringComparison.Ordinal);
                 Assert.All(span.Attributes, a => Assert.False(a.Value.Contains(secret, StringComparison.Ordinal), $"Span '{span.Name}' attribute {a.Key}={a.Value} names a key or secret."));

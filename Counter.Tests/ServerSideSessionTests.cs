@@ -217,7 +217,7 @@ public sealed class ResponseHeaderTests(ServerSideAppFixture app)
         using var count = await browser.GetAsync("/count");
         using var store = app.CreateStoreClient();
         using var missing = await store.GetAsync("/v1/keys/no-such-key-" + Guid.NewGuid().ToString("N"));
-        using var anonymous = app.CreateStoreClient(apiKey: null);
+        using var anonymous = app.CreateStoreClient(credential: null);
         using var unauthorized = await anonymous.GetAsync("/v1/keys/x");
         using var web = new HttpClient { BaseAddress = app.WebUrl, Timeout = TestTimeouts.Request };
         using var hookWithoutCredential = await web.PostAsync("/_testing/clock?offsetSeconds=0", null);

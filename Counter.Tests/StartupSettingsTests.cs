@@ -19,10 +19,10 @@ public sealed class StartupSettingsTests
         "'https://trusted.example/app' in CrossOrigin:TrustedOrigins is not an origin: write scheme://host[:port], without a path.")]
     [InlineData("Counter.KvStore", "Testing__FaultInjection", "true",
         "Testing:FaultInjection is set, but the environment is Production: test hooks run only in Development.")]
-    [InlineData("Counter.Web", "Testing__ClockControl", "true",
-        "Testing:ClockControl is set, but the environment is Production: test hooks run only in Development.")]
-    [InlineData("Counter.KvStore", "Testing__ClockControl", "true",
-        "Testing:ClockControl is set, but the environment is Staging: test hooks run only in Development.", "Staging")]
+    [InlineData("Counter.Web", "Testing__TestClock", "true",
+        "Testing:TestClock is set, but the environment is Production: test hooks run only in Development.")]
+    [InlineData("Counter.KvStore", "Testing__TestClock", "true",
+        "Testing:TestClock is set, but the environment is Staging: test hooks run only in Development.", "Staging")]
     [InlineData("Counter.Web", "Testing__FaultInjection", "true",
         "Testing:FaultInjection is set, but the environment is Preview: test hooks run only in Development.", "Preview")]
     public async Task AnUnknownChoiceStopsTheServiceNamingTheAllowedValues(string service, string variable, string value, string message, string? environment = null)

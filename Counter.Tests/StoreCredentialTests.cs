@@ -12,7 +12,7 @@ namespace Counter.Tests;
 [Collection(ServerSideApp.Name)]
 public sealed class StoreCredentialTests(ServerSideAppFixture app) : IDisposable
 {
-    private readonly HttpClient _web = app.CreateStoreClient(CounterAppFixture.WebKey);
+    private readonly HttpClient _web = app.CreateStoreClient(CounterAppFixture.WebCredential);
     private readonly HttpClient _operations = app.CreateStoreClient();
     private readonly string _key = $"session:c{Guid.NewGuid():N}";
 
@@ -101,14 +101,14 @@ public sealed class StoreCredentialTests(ServerSideAppFixture app) : IDisposable
 
     [Theory]
     [InlineData(null)]
-    [InlineData(CounterAppFixture.OperationsKey)]
+    [InlineData(CounterAppFixture.OperationsCredential)]
     [InlineData("wrong-credential-0123456789")]
-    public async Task WebsClockHookRefusesCallsWithoutWebsCredential(string? apiKey)
+    public async Task WebsClockHookRefusesCallsWithoutWebsCredential(string? credential)
     {
         using var client = new HttpClient { BaseAddress = app.WebUrl, Timeout = TestTimeouts.Request };
-        if (apiKey is not null)
+        if (credential is not null)
         {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
         }
 
         using var response = await client.PostAsync("/_testing/clock?offsetSeconds=0", null);

@@ -73,8 +73,8 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
             {
                 AssertNoSecret(span, identifier);
                 AssertNoSecret(span, storageKey["session:".Length..]);
-                AssertNoSecret(span, CounterAppFixture.OperationsKey);
-                AssertNoSecret(span, CounterAppFixture.WebKey);
+                AssertNoSecret(span, CounterAppFixture.OperationsCredential);
+                AssertNoSecret(span, CounterAppFixture.WebCredential);
             }
         }
         // One client connection stays on one replica, so returning loads do happen here.
@@ -127,11 +127,11 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
         Assert.Contains("session load", spans, StringComparison.Ordinal);
         // ...and finds no identifier and no credential in any of them.
         Assert.DoesNotContain(browser.SessionCookie!, logs, StringComparison.Ordinal);
-        Assert.DoesNotContain(CounterAppFixture.OperationsKey, logs, StringComparison.Ordinal);
-        Assert.DoesNotContain(CounterAppFixture.WebKey, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.OperationsCredential, logs, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.WebCredential, logs, StringComparison.Ordinal);
         Assert.DoesNotContain(browser.SessionCookie!, spans, StringComparison.Ordinal);
-        Assert.DoesNotContain(CounterAppFixture.OperationsKey, spans, StringComparison.Ordinal);
-        Assert.DoesNotContain(CounterAppFixture.WebKey, spans, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.OperationsCredential, spans, StringComparison.Ordinal);
+        Assert.DoesNotContain(CounterAppFixture.WebCredential, spans, StringComparison.Ordinal);
         foreach (var secret in new[] { CounterAppFixture.SessionKeySecret, CounterAppFixture.KeyRingEncryptionKey })
         {
             Assert.DoesNotContain(secret, logs, StringComparison.Ordinal);

@@ -40,6 +40,6 @@ app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapCounterPages().RequirePageRateLimit();
 // Web has no credential check of its own: its hooks ask for its store credential.
-app.UseTestingHooks(requiredBearer: app.Configuration["KvClient:ApiKey"] ?? "");
+app.UseTestingHooks(requiredBearer: app.Configuration["KvClient:Credential"] ?? "");
 
 await app.RunAsync();

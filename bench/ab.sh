@@ -21,16 +21,16 @@ for r in "$a_root" "$b_root"; do
   for p in Counter.Web Counter.KvStore; do dotnet build "$r/$p" -c Release -v q -nologo >/dev/null; done
 done
 quiet="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning OTEL_SDK_DISABLED=true"
-# Both the current setting names (Access, KvClient) and the older KvStore section are given, so a
-# checkout from before the rename can be one side.
+# The credential settings are given under every name they have had (Credentials and KvClient:Credential;
+# Access:WebKey/OperationsKey/ApiKey, KvClient:ApiKey and KvStore:ApiKey), so an older checkout can be one side.
 start() { # side root env kvport webport
   local side=$1 root=$2 extra=$3 kv=$4 web=$5
   # shellcheck disable=SC2086 # the environment strings are word lists on purpose
-  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$kv Access__WebKey=$web_key Access__OperationsKey=$api_key Access__ApiKey=$web_key KvStore__ApiKey=$web_key Storage__DataPath="$work/kv$side" \
+  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" \
     dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv$side.log" 2>&1 &
   pids+=($!); eval "kv_$side=$!"
   # shellcheck disable=SC2086
-  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__ApiKey=$web_key $web_limits KvStore__ApiKey=$web_key Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
+  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__Credential=$web_credential KvClient__ApiKey=$web_credential $web_limits KvStore__ApiKey=$web_credential Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
     Session__Mode=$mode KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web$side.log" 2>&1 &
   pids+=($!); eval "web_$side=$!"
   wait_up "http://127.0.0.1:$kv/health"; wait_up "http://127.0.0.1:$web/health"

@@ -1,8 +1,8 @@
 # Shared by bench/run.sh and bench/ab.sh (sourced): the credentials they hand to the services they
 # start, and the helpers both need to make sessions and read a process's CPU and memory.
-# api_key: the store's operations credential (seeding, the dump, the KV rows); web_key: the web tier's.
-api_key="bench-credential-0123456789abcdef"
-web_key="bench-web-credential-0123456789abcdef"
+# operations_credential: the store's (seeding, the dump, the KV rows); web_credential: the web tier's.
+operations_credential="bench-credential-0123456789abcdef"
+web_credential="bench-web-credential-0123456789abcdef"
 secret="bench-session-secret-0123456789abcdef0123456789"
 # Every load comes from 127.0.0.1: per-client limits this high never refuse, but still cost their CPU.
 web_limits="RateLimit__PagesPerWindow=1000000000 RateLimit__NewSessionsPerWindow=1000000000"

@@ -2,7 +2,7 @@
 -- session-sized value, with the store's credential.
 local method = os.getenv("KV_METHOD") or "GET"
 local key = os.getenv("KV_KEY") or "bench-key"
-local headers = { ["Authorization"] = "Bearer " .. os.getenv("KV_API_KEY"), ["Content-Type"] = "application/json" }
+local headers = { ["Authorization"] = "Bearer " .. os.getenv("KV_CREDENTIAL"), ["Content-Type"] = "application/json" }
 local body = '{"v":1,"created":1764446000000,"seen":1764446000000,"data":{"count":42}}'
 
 function init(args)

@@ -57,13 +57,13 @@ cluster_nodes="127.0.0.1:5321,127.0.0.1:5322,127.0.0.1:5323"
 # Telemetry off (OTEL_SDK_DISABLED) in both tiers like the baseline, which has none; one extra
 # target (its own web and store) keeps it on.
 off=(OTEL_SDK_DISABLED=true)
-start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__DataPath="$work/kv" dotnet "$kv_dll"
-start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
-start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
-start kvcluster "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
-start kvcluster0 "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Access__WebKey=$web_key Access__OperationsKey=$api_key Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
-common=("${quiet[@]}" "${off[@]}" KvClient__ApiKey=$web_key $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret)
-start servertel "${quiet[@]}" KvClient__ApiKey=$web_key $web_limits Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
+start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kv" dotnet "$kv_dll"
+start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
+start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
+start kvcluster "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
+start kvcluster0 "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
+common=("${quiet[@]}" "${off[@]}" KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret)
+start servertel "${quiet[@]}" KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
 start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
@@ -132,7 +132,7 @@ done
 [ "$pages_only" = 1 ] && exit 0
 
 # The store's own API: one session-sized key, GET and PUT, on both backends.
-kv() { KV_API_KEY=$api_key KV_METHOD=$1 KV_KEY=$2 wrk -t2 -c32 -d"${duration}s" --timeout 5s -s "$root/bench/kv.lua" "http://127.0.0.1:$3/" | grep '^RESULT'; }
+kv() { KV_CREDENTIAL=$operations_credential KV_METHOD=$1 KV_KEY=$2 wrk -t2 -c32 -d"${duration}s" --timeout 5s -s "$root/bench/kv.lua" "http://127.0.0.1:$3/" | grep '^RESULT'; }
 echo
 echo "### KV store API, one session-sized key (2 wrk threads, 32 connections)"
 echo
@@ -151,7 +151,7 @@ done
 
 # Memory and latency with many live sessions (embedded engine), and the 1,000,000-key dump.
 populate() { # add $1 session-sized keys in bulk POSTs of 1000
-  python3 - "$1" "$2" "$api_key" <<'PY'
+  python3 - "$1" "$2" "$operations_credential" <<'PY'
 import json, sys, urllib.request
 count, start, key = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
 value = {"v": 1, "created": 1764446000000, "seen": 1764446000000, "data": {"count": 42}}
@@ -169,13 +169,13 @@ echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
 have=0
 for n in 1000 100000 1000000; do
   populate $((n - have)) "$have"; have=$n
-  curl -fs -o /dev/null -H "Authorization: Bearer $api_key" -H 'Content-Type: application/json' -X PUT -d '{"v":1}' "http://127.0.0.1:5302/v1/keys/session:$(printf '%043d' $((n / 2)))"
+  curl -fs -o /dev/null -H "Authorization: Bearer $operations_credential" -H 'Content-Type: application/json' -X PUT -d '{"v":1}' "http://127.0.0.1:5302/v1/keys/session:$(printf '%043d' $((n / 2)))"
   out=$(kv GET "session:$(printf '%043d' $((n / 2)))" 5302)
   rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid_kvstore/status")
   echo "| $n | $(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out") | $rss | $(( $(db_bytes) / n )) |"
 done
 echo
 start_ms=$(date +%s%3N)
-/usr/bin/time -f "%M" -o "$work/dump-mem" env KVSTORE_API_KEY=$api_key dotnet "$kv_dll" dump --url http://127.0.0.1:5302 >"$work/dump.txt"
+/usr/bin/time -f "%M" -o "$work/dump-mem" env KVSTORE_CREDENTIAL=$operations_credential dotnet "$kv_dll" dump --url http://127.0.0.1:5302 >"$work/dump.txt"
 lines=$(wc -l <"$work/dump.txt")
 echo "Dump of $lines sessions: $(( $(date +%s%3N) - start_ms )) ms, dump client peak $(( $(cat "$work/dump-mem") / 1024 )) MB, store peak RSS $(peak_mb "$pid_kvstore") MB."

@@ -14,7 +14,7 @@ public static class KeyRingWriteRule
 {
     private static readonly object WebTierMarker = new();
 
-    /// <summary>Marks the request as made with the web tier's credential (<see cref="ApiKeyMiddleware"/>).</summary>
+    /// <summary>Marks the request as made with the web tier's credential (<see cref="CredentialMiddleware"/>).</summary>
     public static void MarkWebTier(HttpContext context) => context.Items[WebTierMarker] = true;
 
     /// <summary>A 403 when the web tier writes a key-ring key other than create-only; otherwise null.</summary>

@@ -9,7 +9,7 @@ namespace Counter.KvStore.Dump;
 /// <summary>
 /// The original <c>dump.py</c>: prints one line per active session, <c>{"key": value}</c>, read
 /// from a running store's streamed dump. Usage:
-/// <c>KVSTORE_API_KEY=&lt;operations credential&gt; dump [--url http://localhost:5100] [--prefix session:]</c>.
+/// <c>KVSTORE_CREDENTIAL=&lt;operations credential&gt; dump [--url http://localhost:5100] [--prefix session:]</c>.
 /// The credential comes from the environment only: a command-line argument shows in every user's
 /// process list (<c>ps</c>, /proc/*/cmdline) and in shell history.
 /// </summary>
@@ -20,21 +20,21 @@ public static class DumpCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var url = Option(args, "--url") ?? Environment.GetEnvironmentVariable("KVSTORE_URL") ?? "http://localhost:5100";
-        var apiKey = Environment.GetEnvironmentVariable("KVSTORE_API_KEY");
+        var credential = Environment.GetEnvironmentVariable("KVSTORE_CREDENTIAL");
         var prefix = Option(args, "--prefix") ?? DefaultPrefix;
-        if (args.Contains("--api-key"))
+        if (args.Contains("--credential"))
         {
-            await Console.Error.WriteLineAsync("dump: --api-key is refused: an argument shows in the process list. Set KVSTORE_API_KEY instead.");
+            await Console.Error.WriteLineAsync("dump: --credential is refused: an argument shows in the process list. Set KVSTORE_CREDENTIAL instead.");
             return 2;
         }
-        if (string.IsNullOrEmpty(apiKey))
+        if (string.IsNullOrEmpty(credential))
         {
-            await Console.Error.WriteLineAsync("dump: set KVSTORE_API_KEY to the store's operations credential (the AppHost's kvstore-operations-key parameter).");
+            await Console.Error.WriteLineAsync("dump: set KVSTORE_CREDENTIAL to the store's operations credential (the AppHost's kvstore-operations-credential parameter).");
             return 2;
         }
 
         using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
         using var response = await http.GetAsync($"/v1/entries?prefix={Uri.EscapeDataString(prefix)}", HttpCompletionOption.ResponseHeadersRead);
         if (!response.IsSuccessStatusCode)
         {

@@ -18,7 +18,7 @@ public static class TestingHooks
         // Hooks run only in Development (where the integration tests run the services): a deployment,
         // Production or anything almost like it (Staging, a custom name), never obeys one, whichever
         // configuration source set it.
-        foreach (var setting in new[] { TestClock.SettingName, FaultInjection.SettingName })
+        foreach (var setting in new[] { TestClockHook.SettingName, FaultInjection.SettingName })
         {
             if (!builder.Environment.IsDevelopment() && builder.Configuration.GetValue<bool>(setting))
             {
@@ -26,7 +26,7 @@ public static class TestingHooks
                     $"{setting} is set, but the environment is {builder.Environment.EnvironmentName}: test hooks run only in Development. Remove the setting, or run with ASPNETCORE_ENVIRONMENT=Development.");
             }
         }
-        TestClock.Add(builder);
+        TestClockHook.Add(builder);
         return builder;
     }
 
@@ -47,7 +47,7 @@ public static class TestingHooks
                     : ValueTask.FromResult<object?>(Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                         detail: "Test hooks need 'Authorization: Bearer <the service's store credential>'.")));
         }
-        TestClock.Map(app, hooks);
+        TestClockHook.Map(app, hooks);
         FaultInjection.Use(app, hooks);
         return app;
     }

@@ -12,10 +12,10 @@ namespace Counter.Tests.Infrastructure;
 public abstract class CounterAppFixture : IAsyncLifetime
 {
     /// <summary>The store's operations credential: every call (listing, dump, clear, the original API, the store's test hooks).</summary>
-    public const string OperationsKey = "test-store-operations-credential-0123456789";
+    public const string OperationsCredential = "test-store-operations-credential-0123456789";
 
     /// <summary>The web tier's store credential: single keys, the batch, the key ring; web's test hooks ask for it too.</summary>
-    public const string WebKey = "test-store-web-credential-0123456789abcdef";
+    public const string WebCredential = "test-store-web-credential-0123456789abcdef";
 
     public const string GarnetPassword = "test-garnet-password-0123456789abcdef";
     public const string KeyRingEncryptionKey = "test-keyring-encryption-key-0123456789abcdef0123";
@@ -109,8 +109,8 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Counter:StoreReplicas={StoreReplicas}",
                 $"--Counter:TestClock={TestClock}",
                 $"--Counter:FaultInjection={FaultInjection}",
-                $"--Parameters:kvstore-web-key={WebKey}",
-                $"--Parameters:kvstore-operations-key={OperationsKey}",
+                $"--Parameters:kvstore-web-credential={WebCredential}",
+                $"--Parameters:kvstore-operations-credential={OperationsCredential}",
                 $"--Parameters:garnet-password={GarnetPassword}",
                 $"--Parameters:keyring-encryption-key={KeyRingEncryptionKey}",
                 $"--Parameters:session-key-secret={SessionKeySecret}",
@@ -197,12 +197,12 @@ public abstract class CounterAppFixture : IAsyncLifetime
         new(DashboardUrl ?? throw new InvalidOperationException("This fixture runs without the dashboard."), DashboardApiKey);
 
     /// <summary>A client of the store's HTTP API carrying a credential (the operations one unless told).</summary>
-    public HttpClient CreateStoreClient(string? apiKey = OperationsKey)
+    public HttpClient CreateStoreClient(string? credential = OperationsCredential)
     {
         var client = new HttpClient { BaseAddress = StoreUrl, Timeout = TestTimeouts.Request };
-        if (apiKey is not null)
+        if (credential is not null)
         {
-            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", apiKey);
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
         }
         return client;
     }
@@ -258,7 +258,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
     {
         BaseAddress = WebUrl,
         Timeout = TestTimeouts.Request,
-        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", WebKey) },
+        DefaultRequestHeaders = { Authorization = new AuthenticationHeaderValue("Bearer", WebCredential) },
     };
 
     /// <summary>Both services' clocks: what passes for the whole system.</summary>

@@ -59,8 +59,8 @@ public sealed class KvStoreProcess : IAsyncDisposable
         };
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Access__WebKey"] = CounterAppFixture.WebKey;
-        start.Environment["Access__OperationsKey"] = CounterAppFixture.OperationsKey;
+        start.Environment["Credentials__Web"] = CounterAppFixture.WebCredential;
+        start.Environment["Credentials__Operations"] = CounterAppFixture.OperationsCredential;
         start.Environment["Storage__DataPath"] = dataPath;
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the store.");
         process.OutputDataReceived += (_, line) => onOutput(line.Data ?? "");
@@ -73,7 +73,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
     public HttpClient CreateClient()
     {
         var client = new HttpClient { BaseAddress = Url, Timeout = TestTimeouts.Request };
-        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CounterAppFixture.OperationsKey);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CounterAppFixture.OperationsCredential);
         return client;
     }
 

@@ -29,7 +29,7 @@ public sealed class WebReplica : IAsyncDisposable
             ["Session:Mode"] = mode,
             ["DataProtection:KeyEncryptionKey"] = "unit-test-keyring-encryption-key-0123456789abcdef",
             ["Session:KeySecret"] = "unit-test-session-key-secret-0123456789abcdef",
-            ["KvClient:ApiKey"] = "unit-test-store-credential",
+            ["KvClient:Credential"] = "unit-test-store-credential",
             ["KvClient:BaseAddress"] = "http://kvstore.test",
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())

@@ -14,7 +14,7 @@ public sealed class KvStoreClientOptions
     /// <summary>The store's credential, handed over by the AppHost. Never logged.</summary>
     [Required]
     [MinLength(16)]
-    public string ApiKey { get; set; } = string.Empty;
+    public string Credential { get; set; } = string.Empty;
 
     /// <summary>
     /// Longest one store call may take, retries included (a queued write counts its wait). Past it

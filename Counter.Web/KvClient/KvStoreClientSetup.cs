@@ -32,7 +32,7 @@ public static class KvStoreClientSetup
             {
                 var options = sp.GetRequiredService<IOptions<KvStoreClientOptions>>().Value;
                 http.BaseAddress = options.BaseAddress;
-                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.ApiKey);
+                http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", options.Credential);
                 http.Timeout = Timeout.InfiniteTimeSpan; // The resilience pipeline owns timeouts.
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler

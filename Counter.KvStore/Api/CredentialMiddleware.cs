@@ -1,57 +1,18 @@
-using System.ComponentModel.DataAnnotations;
 using Counter.ServiceDefaults;
 using Microsoft.Extensions.Options;
 
 namespace Counter.KvStore.Api;
 
 /// <summary>
-/// The store's two credentials, which the AppHost generates. Bound from the "Access" section.
-/// The web tier's may do what a session layer does; the operations credential may do everything.
-/// </summary>
-public sealed class AccessOptions : IValidatableObject
-{
-    public const string SectionName = "Access";
-
-    /// <summary>The web tier's: single-key reads and writes, the batch, and listing the key ring. At least 16 characters.</summary>
-    [Required]
-    [MinLength(16)]
-    public string WebKey { get; set; } = string.Empty;
-
-    /// <summary>Operations' (the dashboard commands, the dump, the original API, tests): every call. At least 16 characters.</summary>
-    [Required]
-    [MinLength(16)]
-    public string OperationsKey { get; set; } = string.Empty;
-
-    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
-    {
-        if (WebKey == OperationsKey)
-        {
-            yield return new ValidationResult("Access:WebKey and Access:OperationsKey must differ: the web tier's credential must not be able to list, dump or clear.", [nameof(WebKey)]);
-        }
-    }
-}
-
-/// <summary>Endpoint metadata: the web tier's credential may call this endpoint (<see cref="ApiKeyMiddleware"/>).</summary>
-/// <param name="KeyRingListingOnly">Only with <c>?prefix=</c> inside the Data Protection key ring (a listing endpoint).</param>
-public sealed record WebTierAccess(bool KeyRingListingOnly = false);
-
-public static class WebTierAccessExtensions
-{
-    /// <summary>Lets the web tier's credential call this endpoint; every other endpoint needs the operations credential.</summary>
-    public static RouteHandlerBuilder AllowWebTier(this RouteHandlerBuilder endpoint, bool keyRingListingOnly = false) =>
-        endpoint.WithMetadata(new WebTierAccess(keyRingListingOnly));
-}
-
-/// <summary>
 /// Rejects calls without a credential with 401, and the web tier's credential on an endpoint not
 /// marked <see cref="WebTierAccess"/> with 403 (least privilege: a stolen web credential cannot list,
-/// dump or clear sessions; <see cref="KeyRingWriteRule"/> narrows its writes further). Both keys are checked by <see cref="BearerCredential"/> (fixed time);
+/// dump or clear sessions; <see cref="KeyRingWriteRule"/> narrows its writes further). Both credentials are checked by <see cref="BearerCredential"/> (fixed time);
 /// they are never logged: they live only in options.
 /// </summary>
-public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<AccessOptions> options)
+public sealed class CredentialMiddleware(RequestDelegate next, IOptions<CredentialOptions> options)
 {
-    private readonly BearerCredential _web = new(options.Value.WebKey);
-    private readonly BearerCredential _operations = new(options.Value.OperationsKey);
+    private readonly BearerCredential _web = new(options.Value.Web);
+    private readonly BearerCredential _operations = new(options.Value.Operations);
 
     public Task InvokeAsync(HttpContext context)
     {
