@@ -71,19 +71,3 @@ public sealed class StorageOptions
     [Range(1, 100_000)]
     public int ScanPageSize { get; set; } = 1000;
 }
-
-/// <summary>Where the data lives; the same words as the AppHost's Counter:StoreBackend.</summary>
-public enum StorageBackend
-{
-    /// <summary>SQLite inside the store process.</summary>
-    Embedded,
-
-    /// <summary>A Redis-protocol server (Redis, Valkey, Garnet).</summary>
-    Redis,
-}
-
-public enum SyncMode
-{
-    Full,
-    Normal,
-}

@@ -64,9 +64,3 @@ public sealed class SessionOptions
     [Range(0, 10_000_000)]
     public int LocalCacheSize { get; set; } = 10_000;
 }
-
-public enum SessionMode
-{
-    ServerSide,
-    Cookie,
-}

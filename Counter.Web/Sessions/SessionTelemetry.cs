@@ -114,16 +114,3 @@ public sealed class SessionTelemetry
         _ => "store",
     };
 }
-
-/// <summary>Where a loaded session value came from.</summary>
-public enum SessionSource
-{
-    /// <summary>A GET to the store.</summary>
-    Store,
-
-    /// <summary>This replica's <see cref="SessionCache"/>: no store call; the save's If-Match checks it.</summary>
-    Cache,
-
-    /// <summary>The value the store sent back with a 412 (the write that won): no extra call.</summary>
-    Conflict,
-}

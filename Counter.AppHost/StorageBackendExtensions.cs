@@ -1,0 +1,34 @@
+namespace Counter.AppHost;
+
+/// <summary>How the store is wired: to its backend, and to the web tier that uses it.</summary>
+internal static class StorageBackendExtensions
+{
+    /// <summary>Service discovery to the store, plus the web tier's credential, and start only once it is healthy.</summary>
+    public static IResourceBuilder<ProjectResource> WithKvStoreReference(
+        this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> credential) =>
+        project.WithReference(kvstore).WaitFor(kvstore).WithEnvironment("KvClient__Credential", credential);
+
+    /// <summary>
+    /// Points the store at its backend. Embedded: a data folder. Redis: the connection string
+    /// ConnectionStrings:redis when given (an existing server or cluster), else a Garnet server the
+    /// AppHost starts (<see cref="GarnetResource"/>).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithStorageBackend(
+        this IResourceBuilder<ProjectResource> kvstore, IDistributedApplicationBuilder builder, CounterSettings settings)
+    {
+        kvstore.WithEnvironment("Storage__DataPath", settings.DataPath);
+        if (!settings.UsesRedis)
+        {
+            return kvstore;
+        }
+        kvstore.WithEnvironment("Storage__Backend", "Redis").WithReplicas(settings.StoreReplicas);
+        if (settings.RedisConnectionString is { } connectionString)
+        {
+            return kvstore.WithEnvironment("ConnectionStrings__redis", connectionString)
+                .WithEnvironment("Storage__ReplicaAcknowledgements", settings.RedisReplicaAcknowledgements.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+
+        var (garnet, garnetConnection) = GarnetResource.Add(builder, settings.DataPath);
+        return kvstore.WithEnvironment("ConnectionStrings__redis", garnetConnection).WaitFor(garnet);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Counter.KvStore.Storage;
+
+public enum DeleteOutcome
+{
+    Deleted,
+    NotFound,
+    PreconditionFailed,
+}

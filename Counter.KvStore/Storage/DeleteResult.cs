@@ -1,0 +1,3 @@
+namespace Counter.KvStore.Storage;
+
+public sealed record DeleteResult(DeleteOutcome Outcome, StoredEntry? Previous);

@@ -1,0 +1,7 @@
+namespace Counter.KvStore.Storage;
+
+public enum SyncMode
+{
+    Full,
+    Normal,
+}

@@ -1,0 +1,7 @@
+namespace Counter.Web.Sessions;
+
+public enum SessionMode
+{
+    ServerSide,
+    Cookie,
+}
