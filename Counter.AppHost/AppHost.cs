@@ -24,6 +24,8 @@ var kvstore = builder.AddProject<Projects.Counter_KvStore>("kvstore")
     .WithTestClock(settings)
     .WithTestFaults(settings)
     .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "KV store API")
+    .WithUrlForEndpoint("http", _ => new ResourceUrlAnnotation { Url = "/openapi/v1.json", DisplayText = "OpenAPI document" })
     .WithStoreCommands(operationsCredential);
 
 // The counter page reaches the store by service discovery ("kvstore") with the web credential.
@@ -35,6 +37,7 @@ builder.AddProject<Projects.Counter_Web>("web")
     .WithTestClock(settings)
     .WithReplicas(settings.WebReplicas)
     .WithHttpHealthCheck("/health")
+    .WithUrlForEndpoint("http", url => url.DisplayText = "Counter page")
     .WithExternalHttpEndpoints();
 
 builder.Build().Run();

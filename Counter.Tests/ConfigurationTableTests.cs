@@ -7,7 +7,7 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests;
 
 /// <summary>
-/// The README's table of service settings says what the options classes say: every setting of
+/// The service settings table in docs/configuration.md says what the options classes say: every setting of
 /// every options class has a row, and every row's default is the class's default. Defaults live
 /// only in the classes (appsettings.json does not repeat them), so this is the one check that the
 /// documentation has not drifted. The built service assemblies are read, not referenced.
@@ -48,7 +48,7 @@ public sealed partial class ConfigurationTableTests
                 foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
                 {
                     var setting = $"{section}:{property.Name}";
-                    Assert.True(rows.TryGetValue(setting, out var documented), $"The README's configuration table has no row for {setting}.");
+                    Assert.True(rows.TryGetValue(setting, out var documented), $"docs/configuration.md's table has no row for {setting}.");
                     var actual = property.GetValue(defaults);
                     if (documented == Generated)
                     {
@@ -61,7 +61,7 @@ public sealed partial class ConfigurationTableTests
                     else
                     {
                         var expected = TypeDescriptor.GetConverter(property.PropertyType).ConvertFromInvariantString(documented);
-                        Assert.True(Equals(expected, actual), $"{setting}: the README says {documented}, the code says {actual}.");
+                        Assert.True(Equals(expected, actual), $"{setting}: docs/configuration.md says {documented}, the code says {actual}.");
                     }
                     checkedRows++;
                 }
@@ -74,12 +74,12 @@ public sealed partial class ConfigurationTableTests
         }
     }
 
-    /// <summary>Setting → default, from the README table that follows "Services (environment variables".</summary>
+    /// <summary>Setting → default, from the table in docs/configuration.md that follows "Services (environment variables".</summary>
     private static Dictionary<string, string> ReadServiceTable()
     {
-        var readme = File.ReadAllLines(Path.Combine(Repository.Root, "README.md"));
+        var readme = File.ReadAllLines(Path.Combine(Repository.Root, "docs", "configuration.md"));
         var start = Array.FindIndex(readme, l => l.StartsWith("Services (environment variables", StringComparison.Ordinal));
-        Assert.True(start >= 0, "The README has no services configuration table.");
+        Assert.True(start >= 0, "docs/configuration.md has no services configuration table.");
         var rows = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in readme.Skip(start + 1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|')))
         {

@@ -46,7 +46,7 @@ public sealed class CookieModeSessionTests(CookieAppFixture app)
     }
 
     /// <summary>
-    /// The limit the README's security checklist states: the server keeps nothing in cookie mode, so
+    /// The limit docs/security.md states: the server keeps nothing in cookie mode, so
     /// Reset can only drop the browser's cookie; a copy taken earlier still reads (until its absolute
     /// lifetime ends). Server-side mode deletes the session itself (ServerSideSessionTests).
     /// </summary>

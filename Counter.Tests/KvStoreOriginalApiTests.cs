@@ -5,7 +5,7 @@ using Counter.Tests.Infrastructure;
 
 namespace Counter.Tests;
 
-/// <summary>Every row of the original store's API table (README, "The key-value store"), and its bad-input answers.</summary>
+/// <summary>Every row of the original store's API table (docs/kv-api.md), and its bad-input answers.</summary>
 public abstract class KvStoreOriginalApiTests(CounterAppFixture app) : IDisposable
 {
     private readonly HttpClient _store = app.CreateStoreClient();

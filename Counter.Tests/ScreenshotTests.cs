@@ -4,8 +4,8 @@ using Microsoft.Playwright;
 namespace Counter.Tests;
 
 /// <summary>
-/// The README's two pictures: the counter page, and the dashboard's trace view of one page load.
-/// They are written to $COUNTER_SCREENSHOTS_DIR (the README's command points it at docs/), else
+/// The two pictures in README.md: the counter page, and the dashboard's trace view of one page load.
+/// They are written to $COUNTER_SCREENSHOTS_DIR (docs/development.md's command points it at docs/), else
 /// under the test output folder, and checked to show what they should.
 /// </summary>
 [Collection(ServerSideApp.Name)]

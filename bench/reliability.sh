@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Counter reliability campaign: prints the README's "Reliability" table. Usage:
+# Counter reliability campaign: prints the table docs/reliability.md links (bench/reliability-latest.md). Usage:
 #   bash bench/reliability.sh                  # 200 users x 60 s per load scenario, 5,000 fuzz requests (~11 min)
 #   USERS=50 SECONDS_PER_SCENARIO=10 bash bench/reliability.sh   # shorter
 # Runs the test suite's reliability scenarios (trait Category=Reliability: load, store crash, web

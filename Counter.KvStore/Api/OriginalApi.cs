@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 namespace Counter.KvStore.Api;
 
 /// <summary>
-/// The original store's API, unchanged for existing clients (the README's original-API table):
+/// The original store's API, unchanged for existing clients (docs/kv-api.md's original-API table):
 /// <c>POST /</c> sets keys, <c>GET /{key}</c> and <c>DELETE /{key}</c> answer <c>{"key": value}</c>,
 /// <c>GET /?prefix=</c> lists keys.
 /// </summary>

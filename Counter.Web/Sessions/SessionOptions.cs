@@ -43,7 +43,7 @@ public sealed class SessionOptions
     /// How many times one request retries its change when another replica saved the same session first
     /// (compare-and-set conflict), so one session's burst costs the store at most this many writes per
     /// request. Only other replicas conflict (a replica runs one request of a session at a time); 200
-    /// parallel loads of one session over two replicas needed at most 20 (see the README).
+    /// parallel loads of one session over two replicas needed at most 20 (docs/sessions.md).
     /// </summary>
     [Range(1, 1000)]
     public int MaxConflictRetries { get; set; } = 32;
