@@ -3,14 +3,6 @@ using System.Text.Json;
 
 namespace Counter.Tests.Infrastructure;
 
-/// <summary>One exported span as the dashboard holds it.</summary>
-public sealed record SpanRecord(
-    string Service, string Instance, string TraceId, string SpanId, string? ParentSpanId, string Name, int Kind, IReadOnlyDictionary<string, string> Attributes)
-{
-    public const int ServerKind = 2;
-    public const int ClientKind = 3;
-}
-
 /// <summary>
 /// Reads what the services exported, through the Aspire dashboard's telemetry HTTP API, i.e.
 /// exactly what a person sees in the dashboard. Exporters batch, so reads poll until a

@@ -97,9 +97,3 @@ public sealed class HttpsAppFixture : CounterAppFixture
         Certificate.Dispose();
     }
 }
-
-[CollectionDefinition(Name)]
-public sealed class HttpsApp : ICollectionFixture<HttpsAppFixture>
-{
-    public const string Name = "https app";
-}

@@ -1,0 +1,6 @@
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests.Dashboard;
+
+[Collection(RedisClusterApp.Name)]
+public sealed class RedisClusterTelemetryTests(RedisClusterAppFixture app) : RedisTelemetryTests(app);

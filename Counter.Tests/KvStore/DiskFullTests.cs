@@ -1,0 +1,173 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Text;
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests.KvStore;
+
+/// <summary>
+/// The store's disk fills up (a small tmpfs, filled with a file): writes are refused with a clear
+/// 507, reads keep working, /health reports the store unhealthy (and healthy again by itself once
+/// space is back), nothing stored is damaged (also after a restart), and writes succeed again. Mounting needs root (CAP_SYS_ADMIN), which CI has.
+/// </summary>
+[Trait("Category", "Reliability")]
+public sealed class DiskFullTests : IAsyncLifetime
+{
+    private const int SeededKeys = 50;
+    private readonly string _mount = Path.Combine(Path.GetTempPath(), "counter-tests", "tmpfs-" + Guid.NewGuid().ToString("N"));
+    private bool _mounted;
+
+    public async Task InitializeAsync()
+    {
+        Directory.CreateDirectory(_mount);
+        _mounted = await RunAsync("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", _mount) == 0;
+    }
+
+    [SkippableFact]
+    public async Task WritesAreRefusedWith507ReadsWorkNothingIsDamagedAndWritesResumeWhenSpaceIsBack()
+    {
+        RequiredTools.SkipUnless(_mounted, "Mounting a tmpfs needs root: run the tests as root (as .ci/run does) or with CAP_SYS_ADMIN.");
+        var data = Path.Combine(_mount, "kv");
+        var seeded = new Dictionary<string, string>();
+        var refused = 0;
+        var attempts = 0;
+        var healthBack = TimeSpan.Zero;
+        await using (var store = await KvStoreProcess.StartAsync(data))
+        using (var client = store.CreateClient())
+        {
+            for (var i = 0; i < SeededKeys; i++)
+            {
+                seeded[$"seed:{i}"] = $"{{\"n\":{i},\"pad\":\"{new string('x', 200)}\"}}";
+                using var put = await PutAsync(client, $"seed:{i}", seeded[$"seed:{i}"]);
+                Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+            }
+
+            var filler = Path.Combine(_mount, "filler");
+            FillDisk(filler);
+            var big = $"{{\"pad\":\"{new string('y', 60_000)}\"}}";
+            for (attempts = 1; attempts <= 200 && refused == 0; attempts++)
+            {
+                using var put = await PutAsync(client, $"fill:{attempts}", big);
+                if (put.StatusCode == HttpStatusCode.InsufficientStorage)
+                {
+                    refused++;
+                    await ProblemAssert.IsAsync(put, HttpStatusCode.InsufficientStorage, "disk is full");
+                }
+                else
+                {
+                    Assert.Equal(HttpStatusCode.Created, put.StatusCode); // Fits in what was left: 201, never 500.
+                    seeded[$"fill:{attempts}"] = big;
+                }
+            }
+            Assert.True(refused > 0, $"No write was refused in {attempts - 1} attempts on a full disk.");
+
+            await AssertAllReadableAsync(client, seeded); // Reads keep working on a full disk.
+            // /health means "can serve writes": it turns unhealthy; /alive (the process) does not.
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusAsync(client, "/health"));
+            Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/alive"));
+
+            File.Delete(filler); // Space is back: /health turns back by itself, before any user write.
+            var waited = Stopwatch.StartNew();
+            while (await StatusAsync(client, "/health") != HttpStatusCode.OK)
+            {
+                Assert.True(waited.Elapsed < TestTimeouts.Request, "/health stayed unhealthy after space came back.");
+                await Task.Delay(100);
+            }
+            healthBack = waited.Elapsed;
+            using (var after = await PutAsync(client, "after-space", "{\"ok\":true}"))
+            {
+                Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+            }
+            seeded["after-space"] = "{\"ok\":true}";
+            await AssertAllReadableAsync(client, seeded);
+            await store.KillAsync();
+        }
+
+        // Nothing already stored was damaged: a new process over the same files has it all.
+        await using (var restarted = await KvStoreProcess.StartAsync(data))
+        using (var client = restarted.CreateClient())
+        {
+            await AssertAllReadableAsync(client, seeded);
+        }
+        ReliabilityReport.Add("Disk full", "one store process on an 8 MB tmpfs", $"disk filled to the last byte (/health 503, /alive 200), then space freed (/health 200 after {healthBack.TotalSeconds:F1} s, before any write)",
+            SeededKeys + attempts + (2 * seeded.Count) + 1, $"{refused}× 507 (expected), 0 other", 0);
+    }
+
+    private static async Task AssertAllReadableAsync(HttpClient client, Dictionary<string, string> expected)
+    {
+        foreach (var (key, value) in expected)
+        {
+            using var get = await client.GetAsync($"/v1/keys/{key}");
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            Assert.Equal(value, await get.Content.ReadAsStringAsync());
+        }
+    }
+
+    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path)
+    {
+        using var response = await client.GetAsync(path);
+        return response.StatusCode;
+    }
+
+    private static Task<HttpResponseMessage> PutAsync(HttpClient client, string key, string json) =>
+        client.PutAsync($"/v1/keys/{key}", new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
+
+    /// <summary>Writes a file until the file system has no byte left.</summary>
+    private static void FillDisk(string path)
+    {
+        var chunk = new byte[64 * 1024];
+        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.None);
+        try
+        {
+            while (true)
+            {
+                file.Write(chunk);
+            }
+        }
+        catch (IOException)
+        {
+            // Full. Fill the last partial chunk too, byte by byte would be slow: halve until 1 byte.
+            for (var size = chunk.Length / 2; size > 0; size /= 2)
+            {
+                try
+                {
+                    file.Write(chunk.AsSpan(0, size));
+                }
+                catch (IOException)
+                {
+                    // That much no longer fits; try half.
+                }
+            }
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_mounted)
+        {
+            await RunAsync("umount", "-l", _mount);
+        }
+        try
+        {
+            Directory.Delete(_mount, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: it is under /tmp.
+        }
+    }
+
+    private static async Task<int> RunAsync(string command, params string[] arguments)
+    {
+        try
+        {
+            using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
+            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Request);
+            return process.ExitCode;
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return -1; // No such command.
+        }
+    }
+}

@@ -1,0 +1,6 @@
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests.KvStore;
+
+[Collection(RedisClusterApp.Name)]
+public sealed class RedisClusterKvStoreOriginalApiTests(RedisClusterAppFixture app) : KvStoreOriginalApiTests(app);

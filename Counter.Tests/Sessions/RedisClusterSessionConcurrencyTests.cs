@@ -1,0 +1,7 @@
+using Counter.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Counter.Tests.Sessions;
+
+[Collection(RedisClusterApp.Name)]
+public sealed class RedisClusterSessionConcurrencyTests(RedisClusterAppFixture app, ITestOutputHelper output) : SessionConcurrencyTests(app, output);
