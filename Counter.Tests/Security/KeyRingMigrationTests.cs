@@ -1,7 +1,5 @@
 using System.Text.Json;
 using System.Xml.Linq;
-using Aspire.Hosting;
-using Aspire.Hosting.ApplicationModel;
 using Counter.Tests.Infrastructure;
 
 namespace Counter.Tests.Security;
@@ -67,21 +65,5 @@ public sealed class KeyRingMigrationTests
         var dump = await store.GetStringAsync("/v1/entries?prefix=dataprotection:");
         return [.. dump.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => JsonDocument.Parse(line).RootElement)
             .Select(entry => KeyValuePair.Create(entry.GetProperty("key").GetString()!, entry.GetProperty("value").GetString()!))];
-    }
-
-    private sealed class CookieAppOnFolder(string dataPath, bool plainKeyRing) : CounterAppFixture, IAsyncDisposable
-    {
-        protected override string SessionMode => "Cookie";
-
-        public override string DataPath => dataPath;
-
-        protected override bool KeepData => true;
-
-        protected override void ConfigureWeb(IResourceBuilder<ProjectResource> web)
-        {
-            web.WithEnvironment(plainKeyRing ? "DataProtection__KeyEncryptionKey" : "DataProtection__MigrateUnsealedKeys", plainKeyRing ? "" : "true");
-        }
-
-        ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
     }
 }

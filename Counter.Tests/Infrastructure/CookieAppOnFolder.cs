@@ -1,0 +1,24 @@
+using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
+
+namespace Counter.Tests.Infrastructure;
+
+/// <summary>
+/// A cookie-mode app on a data folder that outlives it (so a second app can start on the same
+/// store), its key ring kept plain or, with the key-encryption key, migrated (DataProtection:MigrateUnsealedKeys).
+/// </summary>
+public sealed class CookieAppOnFolder(string dataPath, bool plainKeyRing) : CounterAppFixture, IAsyncDisposable
+{
+    protected override string SessionMode => "Cookie";
+
+    public override string DataPath => dataPath;
+
+    protected override bool KeepData => true;
+
+    protected override void ConfigureWeb(IResourceBuilder<ProjectResource> web)
+    {
+        web.WithEnvironment(plainKeyRing ? "DataProtection__KeyEncryptionKey" : "DataProtection__MigrateUnsealedKeys", plainKeyRing ? "" : "true");
+    }
+
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+}

@@ -1,0 +1,6 @@
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests.Sessions;
+
+[Collection(CookieModeApp.Name)]
+public sealed class CookieModeSessionBehaviourTests(CookieAppFixture app) : SessionBehaviourTests(app);

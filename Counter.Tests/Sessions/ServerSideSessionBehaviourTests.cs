@@ -1,0 +1,6 @@
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests.Sessions;
+
+[Collection(ServerSideApp.Name)]
+public sealed class ServerSideSessionBehaviourTests(ServerSideAppFixture app) : SessionBehaviourTests(app);
