@@ -40,18 +40,10 @@ public static class BatchApi
         HttpRequest request, [AsParameters] StoreServices store, CancellationToken cancellationToken)
     {
         var limits = store.Limits;
-        if (!RequestBody.IsJson(request))
+        var (body, invalid) = await RequestBody.ReadJsonAsync(request, limits.MaxBodyBytes, "A batch must be sent as application/json.", cancellationToken);
+        if (invalid is not null)
         {
-            return Problems.UnsupportedMediaType("A batch must be sent as application/json.");
-        }
-        var (body, tooLarge) = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
-        if (tooLarge is not null)
-        {
-            return tooLarge;
-        }
-        if (RequestBody.CheckJson(body) is { } invalid)
-        {
-            return Problems.BadRequest(invalid);
+            return invalid;
         }
         if (Parse(body!, limits, request.HttpContext) is not { } puts)
         {

@@ -76,16 +76,8 @@ public static class KeysApi
         {
             return forbidden;
         }
-        if (!RequestBody.IsJson(request))
-        {
-            return Problems.UnsupportedMediaType("The value must be sent as application/json.");
-        }
-        var (body, tooLarge) = await RequestBody.ReadAsync(request, limits.MaxValueBytes, cancellationToken);
-        if (tooLarge is not null)
-        {
-            return tooLarge;
-        }
-        if (RequestBody.CheckValue(body, limits) is { } invalid)
+        var (body, invalid) = await RequestBody.ReadJsonAsync(request, limits.MaxValueBytes, "The value must be sent as application/json.", cancellationToken);
+        if (invalid is not null)
         {
             return invalid;
         }

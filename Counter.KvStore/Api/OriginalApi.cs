@@ -47,16 +47,13 @@ public static class OriginalApi
             // A form carries strings: each is stored as a JSON string, as the original did.
             entries = [.. form.Select(field => KeyValuePair.Create(field.Key, JsonSerializer.SerializeToUtf8Bytes(field.Value.ToString())))];
         }
-        else if (RequestBody.IsJson(request))
+        else
         {
-            var (body, tooLarge) = await RequestBody.ReadAsync(request, limits.MaxBodyBytes, cancellationToken);
-            if (tooLarge is not null)
+            var (body, invalid) = await RequestBody.ReadJsonAsync(request, limits.MaxBodyBytes,
+                "Send a JSON object (application/json) or a form (application/x-www-form-urlencoded).", cancellationToken);
+            if (invalid is not null)
             {
-                return tooLarge;
-            }
-            if (RequestBody.CheckJson(body) is { } invalid)
-            {
-                return Problems.BadRequest(invalid);
+                return invalid;
             }
             using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxJsonDepth });
             if (document.RootElement.ValueKind != JsonValueKind.Object)
@@ -64,10 +61,6 @@ public static class OriginalApi
                 return Problems.BadRequest($"The body must be a JSON object of keys to values; it is a JSON {document.RootElement.ValueKind.ToString().ToLowerInvariant()}.");
             }
             entries = [.. document.RootElement.EnumerateObject().Select(p => KeyValuePair.Create(p.Name, Encoding.UTF8.GetBytes(p.Value.GetRawText())))];
-        }
-        else
-        {
-            return Problems.UnsupportedMediaType("Send a JSON object (application/json) or a form (application/x-www-form-urlencoded).");
         }
 
         foreach (var (key, value) in entries)

@@ -1,23 +1,45 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Text.Json;
-using Counter.KvStore.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Counter.KvStore.Api;
 
-/// <summary>Reads a request body with a hard size limit and checks that it is valid JSON.</summary>
+/// <summary>
+/// Reads a request body with a hard size limit and checks that it is valid JSON: one reader for
+/// every store API, so each answers a wrong media type (415), an oversized body (413) and malformed
+/// JSON (400) the same way.
+/// </summary>
 public static class RequestBody
 {
     public const int MaxJsonDepth = 64;
 
-    public static bool IsJson(HttpRequest request) =>
+    private static bool IsJson(HttpRequest request) =>
         request.ContentType is { } type
         && (type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
             || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.Contains("+json", StringComparison.OrdinalIgnoreCase)));
 
+    /// <summary>
+    /// The body as one valid JSON value of at most <paramref name="limit"/> bytes; otherwise the
+    /// problem to answer: 415 (saying <paramref name="whatToSend"/>), 413 or 400.
+    /// </summary>
+    public static async Task<(byte[]? Json, ProblemHttpResult? Problem)> ReadJsonAsync(
+        HttpRequest request, int limit, string whatToSend, CancellationToken cancellationToken)
+    {
+        if (!IsJson(request))
+        {
+            return (null, Problems.UnsupportedMediaType(whatToSend));
+        }
+        var (body, tooLarge) = await ReadAsync(request, limit, cancellationToken);
+        if (tooLarge is not null)
+        {
+            return (null, tooLarge);
+        }
+        return CheckJson(body) is { } invalid ? (null, Problems.BadRequest(invalid)) : (body, null);
+    }
+
     /// <summary>The body's bytes, or a 413 problem when it exceeds <paramref name="limit"/>.</summary>
-    public static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
+    private static async Task<(byte[]? Body, ProblemHttpResult? Problem)> ReadAsync(HttpRequest request, int limit, CancellationToken cancellationToken)
     {
         if (request.ContentLength > limit)
         {
@@ -51,7 +73,7 @@ public static class RequestBody
     }
 
     /// <summary>Null when <paramref name="json"/> is one valid JSON value within the depth limit.</summary>
-    public static string? CheckJson(ReadOnlySpan<byte> json)
+    internal static string? CheckJson(ReadOnlySpan<byte> json)
     {
         // The JSON reader does not check UTF-8 inside strings it is not asked to decode.
         if (!System.Text.Unicode.Utf8.IsValid(json))
@@ -76,15 +98,5 @@ public static class RequestBody
         {
             return $"The body is not valid JSON: {ex.Message}";
         }
-    }
-
-    /// <summary>Checks a single value against the value-size limit and JSON validity.</summary>
-    public static ProblemHttpResult? CheckValue(ReadOnlySpan<byte> value, StorageOptions options)
-    {
-        if (value.Length > options.MaxValueBytes)
-        {
-            return Problems.TooLarge($"The value is {value.Length} bytes; the limit is {options.MaxValueBytes}.");
-        }
-        return CheckJson(value) is { } error ? Problems.BadRequest(error) : null;
     }
 }

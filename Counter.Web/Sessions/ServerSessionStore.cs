@@ -130,18 +130,12 @@ public sealed partial class ServerSessionStore(
         if (Resolve(context) is { } session)
         {
             cache.Remove(session.StorageKey);
-            await WithinDeadlineAsync(async deadline =>
+            // A delete has no span of its own (the store's span shows it), but fails like the others.
+            await WithinDeadlineAsync(deadline => InSpanAsync(activity: null, async (_, _) =>
             {
-                try
-                {
-                    await store.DeleteAsync(session.StorageKey, deadline);
-                    return true;
-                }
-                catch (KvStoreUnavailableException ex)
-                {
-                    throw Unavailable(ex);
-                }
-            }, cancellationToken);
+                await store.DeleteAsync(session.StorageKey, deadline);
+                return true;
+            }), cancellationToken);
         }
         SessionCookie.Delete(context, _options);
     }
@@ -183,26 +177,17 @@ public sealed partial class ServerSessionStore(
     /// The session's record and version: from this replica's cache when allowed (the save's If-Match
     /// validates it), else a GET to the store. Record is null when there is no live session.
     /// </summary>
-    private async Task<Loaded> LoadAsync(SessionKey session, bool useCache, CancellationToken cancellationToken)
-    {
-        using var activity = SessionTelemetry.StartLoad(session.Tag);
-        var started = Stopwatch.GetTimestamp();
-        if (useCache && cache.TryGet(session.StorageKey, out var cached, out var cachedETag) && cached.IsWithinLifetime(time.GetUtcNow(), _options))
+    private Task<Loaded> LoadAsync(SessionKey session, bool useCache, CancellationToken cancellationToken) =>
+        InSpanAsync(SessionTelemetry.StartLoad(session.Tag), async (activity, started) =>
         {
-            telemetry.Loaded(activity, SessionTelemetry.Outcomes.Hit, SessionSource.Cache, 0, Stopwatch.GetElapsedTime(started));
-            return new Loaded(cached, cachedETag, SessionSource.Cache);
-        }
-        try
-        {
+            if (useCache && cache.TryGet(session.StorageKey, out var cached, out var cachedETag) && cached.IsWithinLifetime(time.GetUtcNow(), _options))
+            {
+                telemetry.Loaded(activity, SessionTelemetry.Outcomes.Hit, SessionSource.Cache, 0, Stopwatch.GetElapsedTime(started));
+                return new Loaded(cached, cachedETag, SessionSource.Cache);
+            }
             var stored = await store.GetAsync(session.StorageKey, cancellationToken);
             return Finish(activity, stored, SessionSource.Store, time.GetUtcNow(), started);
-        }
-        catch (KvStoreUnavailableException ex)
-        {
-            telemetry.Failed(activity, ex);
-            throw Unavailable(ex);
-        }
-    }
+        });
 
     /// <summary>The value a refused write sent back: the write that won, at no extra store call.</summary>
     private Loaded Winner(SessionKey session, PutResult refused, DateTimeOffset now)
@@ -224,13 +209,10 @@ public sealed partial class ServerSessionStore(
         return record is null ? Loaded.Absent with { From = from } : new Loaded(record, stored!.ETag, from);
     }
 
-    private async Task<PutResult> SaveAsync(SessionKey session, SessionRecord record, string? etag, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var activity = SessionTelemetry.StartSave(session.Tag);
-        var started = Stopwatch.GetTimestamp();
-        var bytes = record.Serialize();
-        try
+    private Task<PutResult> SaveAsync(SessionKey session, SessionRecord record, string? etag, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InSpanAsync(SessionTelemetry.StartSave(session.Tag), async (activity, started) =>
         {
+            var bytes = record.Serialize();
             var result = await store.PutIfAsync(session.StorageKey, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
             if (result.Written)
             {
@@ -242,24 +224,10 @@ public sealed partial class ServerSessionStore(
             }
             telemetry.Saved(activity, result.Written ? SessionTelemetry.Outcomes.Saved : SessionTelemetry.Outcomes.Conflict, bytes.Length, Stopwatch.GetElapsedTime(started));
             return result;
-        }
-        catch (KvStoreUnavailableException ex)
-        {
-            telemetry.Failed(activity, ex);
-            throw Unavailable(ex);
-        }
-        catch (KvStoreValueTooLargeException ex)
-        {
-            telemetry.Failed(activity, ex);
-            throw new SessionTooLargeException($"The session is {bytes.Length} bytes, more than the store keeps; it was not saved.", ex);
-        }
-    }
+        });
 
-    private async Task<bool> TouchAsync(SessionKey session, SessionRecord record, string etag, DateTimeOffset now, CancellationToken cancellationToken)
-    {
-        using var activity = SessionTelemetry.StartSave(session.Tag);
-        var started = Stopwatch.GetTimestamp();
-        try
+    private Task<bool> TouchAsync(SessionKey session, SessionRecord record, string etag, DateTimeOffset now, CancellationToken cancellationToken) =>
+        InSpanAsync(SessionTelemetry.StartSave(session.Tag), async (activity, started) =>
         {
             var touched = await store.TouchAsync(session.StorageKey, record.TimeToLive(now, _options), cancellationToken);
             if (touched)
@@ -272,15 +240,33 @@ public sealed partial class ServerSessionStore(
             }
             telemetry.Saved(activity, touched ? SessionTelemetry.Outcomes.Touched : SessionTelemetry.Outcomes.Conflict, 0, Stopwatch.GetElapsedTime(started));
             return touched;
-        }
-        catch (KvStoreUnavailableException ex)
+        });
+
+    /// <summary>
+    /// One session load or save in its span: <paramref name="call"/> gets the span and its start
+    /// timestamp to record its outcome; the store's failures end the span as failed and become the
+    /// session layer's (unavailable: 503; too large: 413).
+    /// </summary>
+    private async Task<T> InSpanAsync<T>(Activity? activity, Func<Activity?, long, Task<T>> call)
+    {
+        using (activity)
         {
-            telemetry.Failed(activity, ex);
-            throw Unavailable(ex);
+            try
+            {
+                return await call(activity, Stopwatch.GetTimestamp());
+            }
+            catch (KvStoreUnavailableException ex)
+            {
+                telemetry.Failed(activity, ex);
+                throw new SessionUnavailableException(ex.Message, ex);
+            }
+            catch (KvStoreValueTooLargeException ex)
+            {
+                telemetry.Failed(activity, ex);
+                throw new SessionTooLargeException($"The session is more than the store keeps; it was not saved ({ex.Message}).", ex);
+            }
         }
     }
-
-    private static SessionUnavailableException Unavailable(KvStoreUnavailableException ex) => new(ex.Message, ex);
 
     /// <summary>The session a request works on; <see cref="IsNew"/> when this request issued it (its cookie is set on save).</summary>
     private sealed record SessionKey(string Identifier, string StorageKey, bool IsNew)
