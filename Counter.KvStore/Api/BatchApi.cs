@@ -62,12 +62,12 @@ public static class BatchApi
     }
 
     /// <summary>One item of a batch: a put to apply, or the answer it already has (too large).</summary>
-    private readonly record struct Item(PutRequest? Put, WriteResult? Refused);
+    internal readonly record struct Item(PutRequest? Put, WriteResult? Refused);
 
-    private sealed record Parsed(List<Item> Items, ProblemHttpResult? Error);
+    internal sealed record Parsed(List<Item> Items, ProblemHttpResult? Error);
 
     /// <summary>Null when the shape is wrong; an Error when one item breaks a rule (named by its index).</summary>
-    private static Parsed? Parse(byte[] body, StorageOptions limits, HttpContext context)
+    internal static Parsed? Parse(byte[] body, StorageOptions limits, HttpContext context)
     {
         using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxJsonDepth + 2 });
         if (document.RootElement.ValueKind != JsonValueKind.Object

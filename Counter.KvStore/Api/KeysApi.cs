@@ -1,5 +1,3 @@
-using System.Buffers.Text;
-using System.Text;
 using Counter.KvStore.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -167,12 +165,12 @@ public static class KeysApi
             return Problems.BadRequest($"limit must be between 1 and {MaxPageSize}.");
         }
         string? position = null;
-        if (cursor is not null && !TryDecodeCursor(cursor, out position))
+        if (cursor is not null && !ListingCursor.TryDecode(cursor, out position))
         {
             return Problems.BadRequest("The cursor is not one this store issued.");
         }
         var page = await store.Storage.ListAsync(prefix ?? string.Empty, position, pageSize, cancellationToken);
-        return TypedResults.Ok(new KeyPageResponse(page.Keys, page.NextCursor is null ? null : EncodeCursor(page.NextCursor)));
+        return TypedResults.Ok(new KeyPageResponse(page.Keys, page.NextCursor is null ? null : ListingCursor.Encode(page.NextCursor)));
     }
 
     private static async Task<Results<Ok<DeletedResponse>, ProblemHttpResult>> DeletePrefixAsync(
@@ -199,25 +197,5 @@ public static class KeysApi
     {
         response.Headers.ETag = RequestRules.ETag(version);
         response.Headers.CacheControl = "no-store";
-    }
-
-    private static string EncodeCursor(string key) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(key));
-
-    private static bool TryDecodeCursor(string cursor, out string? key)
-    {
-        key = null;
-        if (cursor.Length > 2048)
-        {
-            return false;
-        }
-        try
-        {
-            key = Encoding.UTF8.GetString(Base64Url.DecodeFromChars(cursor));
-            return true;
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
     }
 }

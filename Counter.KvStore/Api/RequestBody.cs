@@ -80,18 +80,17 @@ public static class RequestBody
         {
             return "The body is not valid UTF-8.";
         }
+        if (json.Trim(" \t\r\n"u8).IsEmpty)
+        {
+            return "The body is empty; expected a JSON value.";
+        }
         var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = MaxJsonDepth });
         try
         {
-            if (!reader.Read())
-            {
-                return "The body is empty; expected a JSON value.";
-            }
+            reader.Read();
             reader.Skip();
-            if (reader.Read())
-            {
-                return "The body holds more than one JSON value.";
-            }
+            // Reading past the value throws when anything but whitespace follows it (a second value, garbage).
+            reader.Read();
             return null;
         }
         catch (JsonException ex)

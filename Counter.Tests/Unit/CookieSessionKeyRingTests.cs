@@ -1,3 +1,4 @@
+using Counter.Tests.Infrastructure;
 using Counter.Web.Sessions;
 
 namespace Counter.Tests.Unit;
@@ -7,6 +8,7 @@ namespace Counter.Tests.Unit;
 /// is down cannot open a valid cookie: that is "store unavailable" (503, no new session charged),
 /// not a forged cookie to replace with a fresh session; once the store answers, the cookie counts on.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class CookieSessionKeyRingTests
 {
     private const string Count = "count";

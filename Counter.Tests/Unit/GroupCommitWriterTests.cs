@@ -11,6 +11,7 @@ namespace Counter.Tests.Unit;
 /// writer for good instead of acknowledging anything after it.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync.")]
+[Trait("Category", "Unit")]
 public sealed class GroupCommitWriterTests : IAsyncLifetime
 {
     private const int QueueLength = 2;

@@ -1,3 +1,4 @@
+using Counter.Tests.Infrastructure;
 using System.Buffers.Text;
 using System.Text.Json;
 using Counter.Web.DataProtection;
@@ -15,6 +16,7 @@ namespace Counter.Tests.Unit;
 /// a fresh session, and existing cookies still read. Elements written before sealing existed are
 /// adopted only when <c>DataProtection:MigrateUnsealedKeys</c> asks for it.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class KeyRingAuthenticationTests
 {
     private const string Count = "count";

@@ -1,3 +1,4 @@
+using Counter.Tests.Infrastructure;
 namespace Counter.Tests.Unit;
 
 /// <summary>
@@ -5,6 +6,7 @@ namespace Counter.Tests.Unit;
 /// (a bare 412) makes the losing replica read the session again and apply its change there; it never
 /// takes the live session for gone and issues a new identifier (which would lose the session).
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class ServerSessionConflictTests
 {
     private const string Count = "count";

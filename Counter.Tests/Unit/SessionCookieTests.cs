@@ -1,3 +1,4 @@
+using Counter.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
 using Counter.Web.Sessions;
 
@@ -9,6 +10,7 @@ namespace Counter.Tests.Unit;
 /// either order: the request gets a fresh session, and a metric counts it. Over HTTPS only
 /// <c>__Host-session</c> counts, never <c>__HOST-session</c> or an unprefixed one. Both modes.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class SessionCookieTests
 {
     private const string Count = "count";

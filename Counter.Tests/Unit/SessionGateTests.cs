@@ -9,6 +9,7 @@ namespace Counter.Tests.Unit;
 /// no shared stripes), a full queue refuses the next request at once (429), and gates live only while
 /// in use.
 /// </summary>
+[Trait("Category", "Unit")]
 public sealed class SessionGateTests
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);

@@ -40,9 +40,9 @@ public sealed record SessionRecord(DateTimeOffset Created, DateTimeOffset Seen, 
             using var document = JsonDocument.ParseValue(ref reader);
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("v", out var v) || !v.TryGetInt32(out var revision) || revision != Revision
-                || !root.TryGetProperty("created", out var created) || !created.TryGetInt64(out var createdMs)
-                || !root.TryGetProperty("seen", out var seen) || !seen.TryGetInt64(out var seenMs)
+                || !root.TryGetProperty("v", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var revision) || revision != Revision
+                || !root.TryGetProperty("created", out var created) || created.ValueKind != JsonValueKind.Number || !created.TryGetInt64(out var createdMs)
+                || !root.TryGetProperty("seen", out var seen) || seen.ValueKind != JsonValueKind.Number || !seen.TryGetInt64(out var seenMs)
                 || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
             {
                 return null;

@@ -7,7 +7,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Infrastructure;
 
 /// <summary>
 /// Web's session layer as one replica registers it (server-side: options, KV client, cache, gate;
@@ -47,6 +47,8 @@ public sealed class WebReplica : IAsyncDisposable
     }
 
     public ISessionStore Sessions { get; }
+
+    public IServiceProvider Services => _app.Services;
 
     /// <summary>A request carrying the session cookie (none when null).</summary>
     public static HttpContext Request(string? sessionId) => RequestWithCookies(sessionId is null ? null : $"{CookieName}={sessionId}");

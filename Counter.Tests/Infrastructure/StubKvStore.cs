@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Http.Headers;
 using System.Text;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Infrastructure;
 
 /// <summary>
 /// An in-memory stand-in for the store's /v1 API as web uses it (GET, conditional PUT, touch, DELETE,
