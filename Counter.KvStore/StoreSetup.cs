@@ -29,8 +29,10 @@ public static class StoreSetup
                 throw new InvalidOperationException("Storage:Backend is Redis but ConnectionStrings:redis is not set (host:port[,host:port...][,password=...], or !/path/to/unix.socket for a Unix domain socket).");
             }
             // Aspire's client integration: the multiplexer (not aborting when the server is down at
-            // start; /health reports it), a health check of every node, and a span per Redis command.
-            builder.AddRedisClient(RedisConnectionName, configureOptions: redis =>
+            // start; /health reports it), a health check of every node, and a span per Redis command
+            // when someone receives them (without an exporter, no command profiler runs at all).
+            var tracing = builder.Configuration.ExportsTelemetry();
+            builder.AddRedisClient(RedisConnectionName, settings => settings.DisableTracing = !tracing, configureOptions: redis =>
             {
                 // A command for a node that is down fails at once (503) instead of queueing until the
                 // client's 5 s timeout; it still waits for one reconnect attempt, which the connect

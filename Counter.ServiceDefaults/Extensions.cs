@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -31,6 +32,10 @@ public static class Extensions
         return builder;
     }
 
+    /// <summary>Whether the service exports telemetry: the AppHost gives it an OTLP endpoint (its dashboard); a service run on its own has none.</summary>
+    public static bool ExportsTelemetry(this IConfiguration configuration) =>
+        !string.IsNullOrWhiteSpace(configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.Logging.AddOpenTelemetry(logging =>
@@ -41,25 +46,35 @@ public static class Extensions
             logging.IncludeScopes = false;
         });
 
+        var exporting = builder.Configuration.ExportsTelemetry();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation())
-            .WithTracing(tracing => tracing
-                .AddAspNetCoreInstrumentation(aspnet =>
+            .WithTracing(tracing =>
+            {
+                tracing
+                    .AddAspNetCoreInstrumentation(aspnet =>
+                    {
+                        // Health probes would drown the traces that matter.
+                        aspnet.Filter = context =>
+                            !context.Request.Path.StartsWithSegments(HealthEndpointPath)
+                            && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
+                        // Paths can carry keys (and keys can derive from session ids): record the route template instead.
+                        aspnet.EnrichWithHttpResponse = TelemetryRedaction.RecordRouteInsteadOfPath;
+                    })
+                    .AddHttpClientInstrumentation();
+                // A span nobody receives still costs its request the span, its tags and its
+                // enrichment: with no exporter, none is sampled (the services' own sources, added to
+                // this provider elsewhere, included). Metrics stay: they are counters, not objects.
+                if (!exporting)
                 {
-                    // Health probes would drown the traces that matter.
-                    aspnet.Filter = context =>
-                        !context.Request.Path.StartsWithSegments(HealthEndpointPath)
-                        && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath);
-                    // Paths can carry keys (and keys can derive from session ids): record the route template instead.
-                    aspnet.EnrichWithHttpResponse = TelemetryRedaction.RecordRouteInsteadOfPath;
-                })
-                .AddHttpClientInstrumentation());
+                    tracing.SetSampler(new AlwaysOffSampler());
+                }
+            });
 
-        // The AppHost sets this variable; a service run on its own exports nothing.
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        if (exporting)
         {
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
         }

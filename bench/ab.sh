@@ -6,6 +6,8 @@
 #   bash bench/ab.sh 'ENV for A' 'ENV for B'      # e.g. '' 'DOTNET_GCgen0size=0x2000000'
 #   A_ROOT=/path/to/other/checkout bash bench/ab.sh '' ''   # compare two checkouts (each built in Release)
 #   ROUNDS=4 SECONDS_PER_ROUND=6 MODE=ServerSide|Cookie USERS=32
+#   TELEMETRY=shipped (the default: the OpenTelemetry SDK on, as a user runs the services; no
+#   exporter, since no dashboard is listening) or TELEMETRY=off (OTEL_SDK_DISABLED=true)
 # The environment strings apply to both the web and the store process of their side.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
@@ -20,7 +22,12 @@ trap cleanup EXIT
 for r in "$a_root" "$b_root"; do
   for p in Counter.Web Counter.KvStore; do dotnet build "$r/$p" -c Release -v q -nologo >/dev/null; done
 done
-quiet="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning OTEL_SDK_DISABLED=true"
+quiet="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning"
+case "${TELEMETRY:-shipped}" in
+  shipped) ;;
+  off) quiet="$quiet OTEL_SDK_DISABLED=true" ;;
+  *) echo "TELEMETRY must be shipped or off" >&2; exit 2 ;;
+esac
 # The credential settings are given under every name they have had (Credentials and KvClient:Credential;
 # Access:WebKey/OperationsKey/ApiKey, KvClient:ApiKey and KvStore:ApiKey), so an older checkout can be one side.
 start() { # side root env kvport webport
