@@ -63,6 +63,12 @@ public abstract class SessionBehaviourTests(CounterAppFixture app)
         Assert.Equal(1, await browser.LoadCounterAsync());
         Assert.NotNull(browser.SessionCookie);
         Assert.NotEqual(garbage, browser.SessionCookie);
+        AssertIsIssuedCookie(browser.SessionCookie);
         Assert.Equal(2, await browser.LoadCounterAsync());
+    }
+
+    /// <summary>What a cookie this mode issues looks like (nothing to check by default).</summary>
+    protected virtual void AssertIsIssuedCookie(string cookie)
+    {
     }
 }

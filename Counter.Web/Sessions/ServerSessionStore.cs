@@ -131,7 +131,7 @@ public sealed partial class ServerSessionStore(
         {
             cache.Remove(session.StorageKey);
             // A delete has no span of its own (the store's span shows it), but fails like the others.
-            await WithinDeadlineAsync(deadline => InSpanAsync(activity: null, async (_, _) =>
+            await WithinDeadlineAsync(deadline => InSpanAsync(static _ => null, tag: "", async (_, _) =>
             {
                 await store.DeleteAsync(session.StorageKey, deadline);
                 return true;
@@ -178,7 +178,7 @@ public sealed partial class ServerSessionStore(
     /// validates it), else a GET to the store. Record is null when there is no live session.
     /// </summary>
     private Task<Loaded> LoadAsync(SessionKey session, bool useCache, CancellationToken cancellationToken) =>
-        InSpanAsync(SessionTelemetry.StartLoad(session.Tag), async (activity, started) =>
+        InSpanAsync(SessionTelemetry.StartLoad, session.Tag, async (activity, started) =>
         {
             if (useCache && cache.TryGet(session.StorageKey, out var cached, out var cachedETag) && cached.IsWithinLifetime(time.GetUtcNow(), _options))
             {
@@ -210,7 +210,7 @@ public sealed partial class ServerSessionStore(
     }
 
     private Task<PutResult> SaveAsync(SessionKey session, SessionRecord record, string? etag, DateTimeOffset now, CancellationToken cancellationToken) =>
-        InSpanAsync(SessionTelemetry.StartSave(session.Tag), async (activity, started) =>
+        InSpanAsync(SessionTelemetry.StartSave, session.Tag, async (activity, started) =>
         {
             var bytes = record.Serialize();
             var result = await store.PutIfAsync(session.StorageKey, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
@@ -227,7 +227,7 @@ public sealed partial class ServerSessionStore(
         });
 
     private Task<bool> TouchAsync(SessionKey session, SessionRecord record, string etag, DateTimeOffset now, CancellationToken cancellationToken) =>
-        InSpanAsync(SessionTelemetry.StartSave(session.Tag), async (activity, started) =>
+        InSpanAsync(SessionTelemetry.StartSave, session.Tag, async (activity, started) =>
         {
             var touched = await store.TouchAsync(session.StorageKey, record.TimeToLive(now, _options), cancellationToken);
             if (touched)
@@ -245,11 +245,13 @@ public sealed partial class ServerSessionStore(
     /// <summary>
     /// One session load or save in its span: <paramref name="call"/> gets the span and its start
     /// timestamp to record its outcome; the store's failures end the span as failed and become the
-    /// session layer's (unavailable: 503; too large: 413).
+    /// session layer's (unavailable: 503; too large: 413). The span starts here, inside this async
+    /// method, so that it is the current activity only until the call ends: started by the caller,
+    /// it would stay current there and parent the request's next span.
     /// </summary>
-    private async Task<T> InSpanAsync<T>(Activity? activity, Func<Activity?, long, Task<T>> call)
+    private async Task<T> InSpanAsync<T>(Func<string, Activity?> startSpan, string tag, Func<Activity?, long, Task<T>> call)
     {
-        using (activity)
+        using (var activity = startSpan(tag))
         {
             try
             {
