@@ -46,13 +46,24 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
     {
         LogLoading(Logger);
         var entries = Store.ListEntriesAsync(StoreKeyPrefixes.KeyRing, CancellationToken.None).GetAwaiter().GetResult();
+        var elements = new List<XElement>(entries.Count);
         if (Key is not { } key)
         {
-            return [.. entries.Select(e => TryParse(e) is { } element ? element : Ignore(e.Key, "it is not an XML element"))
-                .OfType<XElement>()];
+            foreach (var entry in entries)
+            {
+                if (TryParse(entry) is { } element)
+                {
+                    elements.Add(element);
+                }
+                else
+                {
+                    LogIgnored(Logger, entry.Key, "it is not an XML element");
+                }
+            }
+            return elements;
         }
         var storeKeys = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
-        var elements = new List<XElement>(entries.Count);
+        var adoptUnsealed = services.GetRequiredService<IOptions<KeyRingOptions>>().Value.MigrateUnsealedKeys;
         foreach (var entry in entries)
         {
             if (entry.Key.StartsWith(SealedPrefix, StringComparison.Ordinal))
@@ -63,18 +74,18 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
                 }
                 else
                 {
-                    Ignore(entry.Key, $"it is not sealed under {KeyRingOptions.KeyEncryptionKeySetting} (key {key.Id})");
+                    LogIgnored(Logger, entry.Key, $"it is not sealed under {KeyRingOptions.KeyEncryptionKeySetting} (key {key.Id})");
                 }
             }
             else if (!storeKeys.Contains(SealedName(entry.Key)))
             {
-                if (services.GetRequiredService<IOptions<KeyRingOptions>>().Value.MigrateUnsealedKeys && Adopt(key, entry) is { } adopted)
+                if (adoptUnsealed && Adopt(key, entry) is { } adopted)
                 {
                     elements.Add(adopted);
                 }
                 else
                 {
-                    Ignore(entry.Key, $"it is not sealed (set {KeyRingOptions.MigrateUnsealedKeysSetting}=true for one start to adopt keys written before the key ring was sealed)");
+                    LogIgnored(Logger, entry.Key, $"it is not sealed (set {KeyRingOptions.MigrateUnsealedKeysSetting}=true for one start to adopt keys written before the key ring was sealed)");
                 }
             }
             // Otherwise it is an element already adopted: its sealed copy is read instead.
@@ -103,7 +114,7 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
         {
             return null;
         }
-        var encryptor = new AesGcmXmlEncryptor(key);
+        var encryptor = services.GetRequiredService<AesGcmXmlEncryptor>();
         foreach (var secret in element.DescendantsAndSelf().Where(e => (bool?)e.Attribute(RequiresEncryption) == true).ToList())
         {
             var encrypted = encryptor.Encrypt(new XElement(secret));
@@ -147,12 +158,6 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
         {
             return null;
         }
-    }
-
-    private XElement? Ignore(string storeKey, string reason)
-    {
-        LogIgnored(Logger, storeKey, reason);
-        return null;
     }
 
     private static string SealedName(string storeKey) => SealedPrefix + storeKey[StoreKeyPrefixes.KeyRing.Length..];

@@ -213,7 +213,16 @@ public sealed partial class ServerSessionStore(
         InSpanAsync(SessionTelemetry.StartSave, session.Tag, async (activity, started) =>
         {
             var bytes = record.Serialize();
-            var result = await store.PutIfAsync(session.StorageKey, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
+            PutResult result;
+            try
+            {
+                result = await store.PutIfAsync(session.StorageKey, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
+            }
+            catch (KvStoreValueTooLargeException ex)
+            {
+                telemetry.Failed(activity, ex);
+                throw new SessionTooLargeException($"The session is {bytes.Length} bytes, more than the store keeps; it was not saved.", ex);
+            }
             if (result.Written)
             {
                 cache.Set(session.StorageKey, record, result.ETag!);
@@ -244,8 +253,8 @@ public sealed partial class ServerSessionStore(
 
     /// <summary>
     /// One session load or save in its span: <paramref name="call"/> gets the span and its start
-    /// timestamp to record its outcome; the store's failures end the span as failed and become the
-    /// session layer's (unavailable: 503; too large: 413). The span starts here, inside this async
+    /// timestamp to record its outcome; a store that does not answer ends the span as failed and
+    /// becomes the session layer's unavailable (503). The span starts here, inside this async
     /// method, so that it is the current activity only until the call ends: started by the caller,
     /// it would stay current there and parent the request's next span.
     /// </summary>
@@ -261,11 +270,6 @@ public sealed partial class ServerSessionStore(
             {
                 telemetry.Failed(activity, ex);
                 throw new SessionUnavailableException(ex.Message, ex);
-            }
-            catch (KvStoreValueTooLargeException ex)
-            {
-                telemetry.Failed(activity, ex);
-                throw new SessionTooLargeException($"The session is more than the store keeps; it was not saved ({ex.Message}).", ex);
             }
         }
     }
