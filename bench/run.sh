@@ -24,6 +24,12 @@ echo "Building Release..." >&2
 for p in Counter.Web Counter.KvStore bench/Counter.Bench.Baseline; do
   dotnet build "$root/$p" -c Release -v q -nologo >/dev/null
 done
+# The standalone Aspire dashboard the AppHost runs, from the NuGet package the AppHost restores.
+dotnet restore "$root/Counter.AppHost" -v q >/dev/null
+aspire_version=$(sed -nE 's|.*<AspireVersion>([^<]+)</AspireVersion>.*|\1|p' "$root/Directory.Packages.props")
+packages=$(dotnet nuget locals global-packages -l | sed -E 's/^global-packages: //')
+dashboard_exe="$packages/aspire.dashboard.sdk.linux-x64/$aspire_version/tools/Aspire.Dashboard"
+[ -x "$dashboard_exe" ] || { echo "The Aspire dashboard is missing at $dashboard_exe (dotnet restore Counter.AppHost)" >&2; exit 2; }
 web_dll="$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"
 kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"
 base_dll="$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.Baseline.dll"
@@ -54,16 +60,24 @@ for _ in $(seq 1 100); do [ "$(redis-cli -p 5321 info replication | grep -c 'sta
   && redis-cli -p 5321 cluster info | grep -q cluster_state:ok && break; sleep 0.1; done
 pid_cluster="$(for p in "${cluster_ports[@]}"; do v="pid_c$p"; printf '%s ' "${!v}"; done)"
 cluster_nodes="127.0.0.1:5321,127.0.0.1:5322,127.0.0.1:5323"
-# Telemetry off (OTEL_SDK_DISABLED) in both tiers like the baseline, which has none; one extra
-# target (its own web and store) keeps it on.
+# Every Counter target runs as shipped: the OpenTelemetry SDK on and no exporter (no span sampled,
+# metrics recorded). Two more targets, each with its own web and store, put a figure on telemetry:
+# one with the SDK off (OTEL_SDK_DISABLED), one exporting to an Aspire dashboard (the standalone
+# dashboard from the AppHost's NuGet packages, with the AppHost's 1 s export intervals). The
+# baseline has no telemetry.
 off=(OTEL_SDK_DISABLED=true)
-start kvstore "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kv" dotnet "$kv_dll"
-start kvstoretel "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kvtel" dotnet "$kv_dll"
-start kvredis "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
-start kvcluster "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
-start kvcluster0 "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
-common=("${quiet[@]}" "${off[@]}" KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret)
-start servertel "${quiet[@]}" KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
+exporting=(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:5341 OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_BLRP_SCHEDULE_DELAY=1000 OTEL_METRIC_EXPORT_INTERVAL=1000)
+start dashboard ASPNETCORE_URLS=http://127.0.0.1:5340 ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:5341 \
+  ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true ASPIRE_ALLOW_UNSECURED_TRANSPORT=true Logging__LogLevel__Default=Warning "$dashboard_exe"
+start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kv" dotnet "$kv_dll"
+start kvstoreoff "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kvoff" dotnet "$kv_dll"
+start kvstoreexp "${quiet[@]}" "${exporting[@]}" OTEL_SERVICE_NAME=kvstore ASPNETCORE_URLS=http://127.0.0.1:5315 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kvexp" dotnet "$kv_dll"
+start kvredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
+start kvcluster "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
+start kvcluster0 "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
+common=("${quiet[@]}" KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret)
+start serveroff "${common[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
+start serverexp "${common[@]}" "${exporting[@]}" OTEL_SERVICE_NAME=web ASPNETCORE_URLS=http://127.0.0.1:5314 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5315 dotnet "$web_dll"
 start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
@@ -73,7 +87,7 @@ start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CAC
 start basenotoken "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5313 BASELINE_CACHE=redis BASELINE_TOKEN=false REDIS=127.0.0.1:5301 dotnet "$base_dll"
 start baseaof "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5312 BASELINE_CACHE=redis REDIS=127.0.0.1:5311 dotnet "$base_dll"
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
-for u in 5327/health 5329/health 5328/health 5330/health 5302/health 5310/health 5307/health 5303/health 5304/health 5308/health 5309/health 5305/ 5313/ 5312/ 5306/; do wait_up "http://127.0.0.1:$u"; done
+for u in 5327/health 5329/health 5328/health 5330/health 5302/health 5310/health 5315/health 5307/health 5303/health 5304/health 5308/health 5309/health 5314/health 5305/ 5313/ 5312/ 5306/ 5340/; do wait_up "http://127.0.0.1:$u"; done
 
 # One page target: label, port, the processes whose CPU counts toward the request (name:pid variable).
 declare -A rps p50 p90 p99 errs cpu
@@ -83,7 +97,8 @@ targets=("baseredis|Built-in session over Redis, anti-forgery token in the form 
          "basememory|Built-in session over in-process memory, with token|5306|web:pid_basememory"
          "cookie|Counter, cookie mode|5304|web:pid_cookie"
          "server|Counter, server-side (embedded SQLite store)|5303|web:pid_server store:pid_kvstore"
-         "servertel|Counter, server-side (embedded), OpenTelemetry on|5309|web:pid_servertel store:pid_kvstoretel"
+         "serveroff|Counter, server-side (embedded), telemetry off|5309|web:pid_serveroff store:pid_kvstoreoff"
+         "serverexp|Counter, server-side (embedded), exporting to an Aspire dashboard|5314|web:pid_serverexp store:pid_kvstoreexp dashboard:pid_dashboard"
          "serverredis|Counter, server-side (store on Redis backend)|5308|web:pid_serverredis store:pid_kvredis redis:pid_redis"
          "servercluster|Counter, server-side on a Redis Cluster (3 primaries + 3 replicas), each write waits for its replica|5328|web:pid_servercluster store:pid_kvcluster cluster:pid_cluster"
          "servercluster0|Counter, server-side on the same Redis Cluster, no replica wait|5330|web:pid_servercluster0 store:pid_kvcluster0 cluster:pid_cluster")
@@ -106,9 +121,14 @@ run_page() {
   errs[$id]=$(( ${errs[$id]:-0} + $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") ))
   cpu[$id]="$total ($parts)"
 }
-saved_duration=$duration; duration=$(( smoke ? 2 : 10 ))
-echo "Warming up (JIT, tiered PGO) each target for ${duration}s..." >&2
-for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; run_page "$id" "$port" "$who"; done
+saved_duration=$duration
+if [ "$smoke" = 1 ]; then echo "Warming up each target for 2 s..." >&2; else echo "Warming up (JIT, tiered PGO) each target for 10 s, the exporting one for 40 s..." >&2; fi
+for t in "${targets[@]}"; do
+  IFS='|' read -r id label port who <<<"$t"
+  # Exporting adds the exporter's code to compile: measured, its pages/s climb for ~40 s.
+  duration=10; [ "$id" = serverexp ] && duration=40; [ "$smoke" = 1 ] && duration=2
+  run_page "$id" "$port" "$who"
+done
 duration=$saved_duration; unset rps errs; declare -A rps errs
 echo "Page throughput: $users users, ${duration}s per target, $rounds round(s)..." >&2
 for round in $(seq 1 "$rounds"); do

@@ -20,7 +20,8 @@ public sealed class BenchmarkSmokeTests
         "Built-in session over in-process memory, with token",
         "Counter, cookie mode",
         "Counter, server-side (embedded SQLite store)",
-        "Counter, server-side (embedded), OpenTelemetry on",
+        "Counter, server-side (embedded), telemetry off",
+        "Counter, server-side (embedded), exporting to an Aspire dashboard",
         "Counter, server-side (store on Redis backend)",
         "Counter, server-side on a Redis Cluster (3 primaries + 3 replicas), each write waits for its replica",
         "Counter, server-side on the same Redis Cluster, no replica wait",
@@ -41,8 +42,8 @@ public sealed class BenchmarkSmokeTests
             var row = Row(output, target);
             Assert.True(int.Parse(row[1], CultureInfo.InvariantCulture) > 0, $"{target} served no pages:\n{output}");
             // "total (web N + store N ...)" and "web N + store N ...": one figure per process of the target.
-            Assert.Matches(@"^\d+ \(web \d+( \+ (store|redis|cluster) \d+)*\)$", row[6]);
-            Assert.Matches(@"^web \d+( \+ (store|redis|cluster) \d+)*$", row[8]);
+            Assert.Matches(@"^\d+ \(web \d+( \+ (store|redis|cluster|dashboard) \d+)*\)$", row[6]);
+            Assert.Matches(@"^web \d+( \+ (store|redis|cluster|dashboard) \d+)*$", row[8]);
         }
         Assert.Contains("### KV store API", output);
         foreach (var backend in new[] { "embedded SQLite", "Redis backend (redis-server)" })
