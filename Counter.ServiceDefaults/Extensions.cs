@@ -22,6 +22,9 @@ public static class Extensions
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
 
+    /// <summary>The OpenTelemetry SDK's own switch, read from configuration (environment variables included).</summary>
+    private const string SdkDisabledSetting = "OTEL_SDK_DISABLED";
+
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
         builder.ConfigureOpenTelemetry();
@@ -38,6 +41,15 @@ public static class Extensions
 
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {
+        var exporting = builder.Configuration.ExportsTelemetry();
+        if (!exporting && builder.Configuration[SdkDisabledSetting] is null)
+        {
+            // Nobody receives telemetry: every OpenTelemetry provider (traces, metrics, logs) is then a
+            // no-op, so a request pays for no span, no metric aggregation and no instrumentation
+            // callbacks. The meters themselves stay: dotnet-counters reads them directly.
+            builder.Configuration.AddInMemoryCollection([new(SdkDisabledSetting, "true")]);
+        }
+
         builder.Logging.AddOpenTelemetry(logging =>
         {
             logging.IncludeFormattedMessage = true;
@@ -46,7 +58,6 @@ public static class Extensions
             logging.IncludeScopes = false;
         });
 
-        var exporting = builder.Configuration.ExportsTelemetry();
         builder.Services.AddOpenTelemetry()
             .WithMetrics(metrics => metrics
                 .AddAspNetCoreInstrumentation()
@@ -65,13 +76,6 @@ public static class Extensions
                         aspnet.EnrichWithHttpResponse = TelemetryRedaction.RecordRouteInsteadOfPath;
                     })
                     .AddHttpClientInstrumentation();
-                // A span nobody receives still costs its request the span, its tags and its
-                // enrichment: with no exporter, none is sampled (the services' own sources, added to
-                // this provider elsewhere, included). Metrics stay: they are counters, not objects.
-                if (!exporting)
-                {
-                    tracing.SetSampler(new AlwaysOffSampler());
-                }
             });
 
         if (exporting)
