@@ -8,7 +8,8 @@
 #   ROUNDS=4 SECONDS_PER_ROUND=6 MODE=ServerSide|Cookie USERS=32
 #   TELEMETRY=shipped (the default: the OpenTelemetry SDK on, as a user runs the services; no
 #   exporter, since no dashboard is listening) or TELEMETRY=off (OTEL_SDK_DISABLED=true)
-# The environment strings apply to both the web and the store process of their side.
+# The environment strings apply to both the web and the store process of their side; STORE_A,
+# STORE_B, WEB_A and WEB_B add settings for one process of one side (STORE_B='DOTNET_...=0').
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 a_root="${A_ROOT:-$here}"; b_root="${B_ROOT:-$here}"
@@ -33,11 +34,11 @@ esac
 start() { # side root env kvport webport
   local side=$1 root=$2 extra=$3 kv=$4 web=$5
   # shellcheck disable=SC2086 # the environment strings are word lists on purpose
-  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" \
+  env $quiet $extra $(eval echo "\${STORE_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" \
     dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv$side.log" 2>&1 &
   pids+=($!); eval "kv_$side=$!"
   # shellcheck disable=SC2086
-  env $quiet $extra ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__Credential=$web_credential KvClient__ApiKey=$web_credential $web_limits KvStore__ApiKey=$web_credential Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
+  env $quiet $extra $(eval echo "\${WEB_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__Credential=$web_credential KvClient__ApiKey=$web_credential $web_limits KvStore__ApiKey=$web_credential Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
     Session__Mode=$mode KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web$side.log" 2>&1 &
   pids+=($!); eval "web_$side=$!"
   wait_up "http://127.0.0.1:$kv/health"; wait_up "http://127.0.0.1:$web/health"

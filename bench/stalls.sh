@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Where the page tail comes from: web + embedded store (Release, as shipped) under the wrk page load
+# in 2-second slices, each slice's p99, beside what dotnet-counters saw in each process once a
+# second (GC pauses and collections, allocation rate, thread-pool queue). A slice whose p99 jumps
+# while no GC paused points at the machine (CPU scheduling), not at the process.
+#   bash bench/stalls.sh          # SLICES=20 USERS=32; EXTRA='ENV=value ...' for both processes
+# Needs dotnet-counters: dotnet tool install -g dotnet-counters --version 10.0.750501
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+source "$root/bench/common.sh"
+slices="${SLICES:-20}"; users="${USERS:-32}"
+export PATH="$PATH:$HOME/.dotnet/tools"
+for t in wrk dotnet-counters; do command -v "$t" >/dev/null || { echo "install $t (apt-get install wrk; dotnet tool install -g dotnet-counters --version 10.0.750501)" >&2; exit 2; }; done
+work="$(mktemp -d /tmp/counter-stalls.XXXXXX)"; pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+for p in Counter.Web Counter.KvStore; do dotnet build "$root/$p" -c Release -v q -nologo >/dev/null; done
+q="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning ${EXTRA:-}"
+# shellcheck disable=SC2086
+env $q ASPNETCORE_URLS=http://127.0.0.1:5412 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kv" \
+  dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
+# shellcheck disable=SC2086
+env $q ASPNETCORE_URLS=http://127.0.0.1:5413 KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
+  KvClient__BaseAddress=http://127.0.0.1:5412 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
+wait_up http://127.0.0.1:5412/health; wait_up http://127.0.0.1:5413/health
+make_sessions 5413 "$users" "$work/cookies" "$work/jar"
+load() { BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" wrk -t"$users" -c"$users" -d"$1s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5413/ | grep '^RESULT'; }
+load 15 >/dev/null # JIT warm-up (tiered PGO)
+for side in kv:$kv web:$web; do
+  dotnet-counters collect -p "${side#*:}" --refresh-interval 1 --format csv -o "$work/${side%%:*}.csv" --counters System.Runtime >/dev/null 2>&1 & pids+=($!)
+done
+sleep 2
+echo "| slice | pages/s | p50 ms | p99 ms |"; echo "| ---: | ---: | ---: | ---: |"
+for i in $(seq 1 "$slices"); do
+  out=$(load 2)
+  echo "| $i | $(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out") | $(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out") |"
+done
+kill "${pids[@]:2}" 2>/dev/null || true; sleep 1
+echo
+echo "| process | allocated MB/s | gen0 GCs/s | gen1 GCs | gen2 GCs | GC pause ms per s (max) | mean pause per GC ms | max thread-pool queue |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for side in web kv; do
+  awk -F, -v name="$([ $side = kv ] && echo store || echo web)" '
+    /total_allocated/ {a += $5; n++} /collections/ && /gen0\]/ {g0 += $5} /collections/ && /gen1\]/ {g1 += $5} /collections/ && /gen2\]/ {g2 += $5}
+    /pause.time/ {p += $5; if ($5 > m) m = $5} /queue.length/ {if ($5 > q) q = $5}
+    END {printf "| %s | %.1f | %.1f | %d | %d | %.1f (%.0f) | %.2f | %d |\n", name, a / n / 1e6, g0 / n, g1, g2, p / n * 1000, m * 1000, (g0 ? p * 1000 / g0 : 0), q}' "$work/$side.csv"
+done
