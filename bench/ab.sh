@@ -10,6 +10,9 @@
 #   exporter, since no dashboard is listening) or TELEMETRY=off (OTEL_SDK_DISABLED=true)
 # The environment strings apply to both the web and the store process of their side; STORE_A,
 # STORE_B, WEB_A and WEB_B add settings for one process of one side (STORE_B='DOTNET_...=0').
+# PUBLISH_A / PUBLISH_B run that side from `dotnet publish` output built with these arguments instead
+# of the build output, for settings that only publishing applies:
+#   PUBLISH_B='-r linux-x64 --self-contained false -p:PublishReadyToRun=true' bash bench/ab.sh '' ''
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
 a_root="${A_ROOT:-$here}"; b_root="${B_ROOT:-$here}"
@@ -20,8 +23,18 @@ work="$(mktemp -d /tmp/counter-ab.XXXXXX)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-for r in "$a_root" "$b_root"; do
-  for p in Counter.Web Counter.KvStore; do dotnet build "$r/$p" -c Release -v q -nologo >/dev/null; done
+for side in A B; do
+  r=$(eval echo "\$${side,,}_root"); publish=$(eval echo "\${PUBLISH_$side:-}")
+  for p in Counter.Web Counter.KvStore; do
+    if [ -n "$publish" ]; then
+      # shellcheck disable=SC2086 # the publish arguments are a word list on purpose
+      dotnet publish "$r/$p" -c Release -v q -nologo $publish -o "$work/bin$side/$p" >/dev/null
+      eval "dll_${side}_${p#Counter.}=$work/bin$side/$p/$p.dll"
+    else
+      dotnet build "$r/$p" -c Release -v q -nologo >/dev/null
+      eval "dll_${side}_${p#Counter.}=$r/$p/bin/Release/net10.0/$p.dll"
+    fi
+  done
 done
 quiet="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning"
 case "${TELEMETRY:-shipped}" in
@@ -31,21 +44,21 @@ case "${TELEMETRY:-shipped}" in
 esac
 # The credential settings are given under every name they have had (Credentials and KvClient:Credential;
 # Access:WebKey/OperationsKey/ApiKey, KvClient:ApiKey and KvStore:ApiKey), so an older checkout can be one side.
-start() { # side root env kvport webport
-  local side=$1 root=$2 extra=$3 kv=$4 web=$5
+start() { # side env kvport webport
+  local side=$1 extra=$2 kv=$3 web=$4
   # shellcheck disable=SC2086 # the environment strings are word lists on purpose
   env $quiet $extra $(eval echo "\${STORE_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" \
-    dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv$side.log" 2>&1 &
+    dotnet "$(eval echo "\$dll_${side}_KvStore")" >"$work/kv$side.log" 2>&1 &
   pids+=($!); eval "kv_$side=$!"
   # shellcheck disable=SC2086
   env $quiet $extra $(eval echo "\${WEB_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__Credential=$web_credential KvClient__ApiKey=$web_credential $web_limits KvStore__ApiKey=$web_credential Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
-    Session__Mode=$mode KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web$side.log" 2>&1 &
+    Session__Mode=$mode KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$(eval echo "\$dll_${side}_Web")" >"$work/web$side.log" 2>&1 &
   pids+=($!); eval "web_$side=$!"
   wait_up "http://127.0.0.1:$kv/health"; wait_up "http://127.0.0.1:$web/health"
   make_sessions "$web" "$users" "$work/cookies$side" "$work/jar"
 }
-start A "$a_root" "${1:-}" 5321 5322
-start B "$b_root" "${2:-}" 5323 5324
+start A "${1:-}" 5321 5322
+start B "${2:-}" 5323 5324
 load() { # side port seconds -> "pages/s webµs kvµs p99"
   local w k; w=$(eval echo "\$web_$1"); k=$(eval echo "\$kv_$1")
   local wb kb; wb=$(cpu_ms "$w"); kb=$(cpu_ms "$k")

@@ -90,7 +90,7 @@ start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CA
 for u in 5327/health 5329/health 5328/health 5330/health 5302/health 5310/health 5315/health 5307/health 5303/health 5304/health 5308/health 5309/health 5314/health 5305/ 5313/ 5312/ 5306/ 5340/; do wait_up "http://127.0.0.1:$u"; done
 
 # One page target: label, port, the processes whose CPU counts toward the request (name:pid variable).
-declare -A rps p50 p90 p99 errs cpu
+declare -A rps p50 p90 p99 errs cpums
 targets=("baseredis|Built-in session over Redis, anti-forgery token in the form (baseline)|5305|web:pid_baseredis redis:pid_redis"
          "basenotoken|Built-in session over Redis, no anti-forgery token|5313|web:pid_basenotoken redis:pid_redis"
          "baseaof|Built-in session over Redis with token, fsync every write (appendfsync always)|5312|web:pid_baseaof redis:pid_redisaof"
@@ -110,17 +110,23 @@ run_page() {
   for p in $who; do before[$p]=$(cpu_ms $(pid_of "$p")); done
   local out; out=$(COOKIES_FILE="$cookies" wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
   local r; r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
-  local total=0 parts="" used
-  for p in $who; do
-    used=$(awk -v c=$(( $(cpu_ms $(pid_of "$p")) - before[$p] )) -v r="$r" -v d="$duration" 'BEGIN {printf "%.0f", c * 1000 / (r * d)}')
+  for p in $who; do cpums[$id:$p]=$(( ${cpums[$id:$p]:-0} + $(cpu_ms $(pid_of "$p")) - before[$p] )); done
+  rps[$id]=$(( ${rps[$id]:-0} + r ))
+  # Latencies per round: a tail shows in the round it happens, and is compared with the baseline's same round.
+  p50[$id]+="${p50[$id]:+ }$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out")"; p90[$id]+="${p90[$id]:+ }$(sed -E 's/.*p90=([0-9.]+).*/\1/' <<<"$out")"
+  p99[$id]+="${p99[$id]:+ }$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out")"
+  errs[$id]=$(( ${errs[$id]:-0} + $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") ))
+}
+# CPU per page over all rounds: "total (web N + store N ...)".
+cpu_per_page() { # id who
+  local p used total=0 parts="" pages=$(( rps[$1] * duration ))
+  for p in $2; do
+    used=$(awk -v c="${cpums[$1:$p]}" -v n="$pages" 'BEGIN {printf "%.0f", c * 1000 / n}')
     total=$((total + used)); parts+="${parts:+ + }${p%%:*} $used"
   done
-  rps[$id]=$(( ${rps[$id]:-0} + r ))
-  p50[$id]="$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out")"; p90[$id]="$(sed -E 's/.*p90=([0-9.]+).*/\1/' <<<"$out")"
-  p99[$id]="$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out")"
-  errs[$id]=$(( ${errs[$id]:-0} + $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") ))
-  cpu[$id]="$total ($parts)"
+  echo "$total ($parts)"
 }
+median() { tr ' ' '\n' <<<"$1" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
 saved_duration=$duration
 if [ "$smoke" = 1 ]; then echo "Warming up each target for 2 s..." >&2; else echo "Warming up (JIT, tiered PGO) each target for 10 s, the exporting one for 40 s..." >&2; fi
 for t in "${targets[@]}"; do
@@ -129,7 +135,7 @@ for t in "${targets[@]}"; do
   duration=10; [ "$id" = serverexp ] && duration=40; [ "$smoke" = 1 ] && duration=2
   run_page "$id" "$port" "$who"
 done
-duration=$saved_duration; unset rps errs; declare -A rps errs
+duration=$saved_duration; unset rps errs p50 p90 p99 cpums; declare -A rps errs p50 p90 p99 cpums
 echo "Page throughput: $users users, ${duration}s per target, $rounds round(s)..." >&2
 for round in $(seq 1 "$rounds"); do
   for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; run_page "$id" "$port" "$who"; done
@@ -140,14 +146,18 @@ peaks() { local p out=""; for p in $1; do out+="${out:+ + }${p%%:*} $(peak_mb $(
 echo
 echo "### Page throughput ($(date -u +%Y-%m-%d), $(nproc) cores, $users users, wrk, ${duration}s x $rounds)"
 echo
-echo "| target | requests/s | vs baseline | p50 ms | p90 ms | p99 ms | CPU µs per page (per process) | errors | peak RSS MiB (per process) |"
+echo "| target | requests/s | vs baseline | p50 ms (median round) | p90 ms (median round) | p99 ms (each round) | CPU µs per page (per process) | errors | peak RSS MiB (per process) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for t in "${targets[@]}"; do
   IFS='|' read -r id label port who <<<"$t"
   r=$(( rps[$id] / rounds ))
   printf "| %s | %d | %.2f | %s | %s | %s | %s | %d | %s |\n" "$label" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN{print a/b}')" \
-    "${p50[$id]}" "${p90[$id]}" "${p99[$id]}" "${cpu[$id]}" "${errs[$id]}" "$(peaks "$who")"
+    "$(median "${p50[$id]}")" "$(median "${p90[$id]}")" "${p99[$id]// / / }" "$(cpu_per_page "$id" "$who")" "${errs[$id]}" "$(peaks "$who")"
 done
+read -ra server_p99 <<<"${p99[server]}"; read -ra base_p99 <<<"${p99[baseredis]}"
+within=$(for i in "${!server_p99[@]}"; do awk -v s="${server_p99[$i]}" -v b="${base_p99[$i]}" 'BEGIN {if (s <= b) print}'; done | wc -l)
+echo
+echo "Server-side (embedded) p99 at or below the baseline's in the same round: $within of $rounds rounds."
 
 [ "$pages_only" = 1 ] && exit 0
 

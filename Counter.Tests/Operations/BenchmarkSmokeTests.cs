@@ -41,10 +41,12 @@ public sealed class BenchmarkSmokeTests
         {
             var row = Row(output, target);
             Assert.True(int.Parse(row[1], CultureInfo.InvariantCulture) > 0, $"{target} served no pages:\n{output}");
-            // "total (web N + store N ...)" and "web N + store N ...": one figure per process of the target.
+            // One p99 per round; "total (web N + store N ...)" and "web N + store N ...": one figure per process of the target.
+            Assert.Matches(@"^\d+(\.\d+)?( / \d+(\.\d+)?)*$", row[5]);
             Assert.Matches(@"^\d+ \(web \d+( \+ (store|redis|cluster|dashboard) \d+)*\)$", row[6]);
             Assert.Matches(@"^web \d+( \+ (store|redis|cluster|dashboard) \d+)*$", row[8]);
         }
+        Assert.Matches(@"Server-side \(embedded\) p99 at or below the baseline's in the same round: [01] of 1 rounds\.", output);
         Assert.Contains("### KV store API", output);
         foreach (var backend in new[] { "embedded SQLite", "Redis backend (redis-server)" })
         {
