@@ -146,7 +146,7 @@ peaks() { local p out=""; for p in $1; do out+="${out:+ + }${p%%:*} $(peak_mb $(
 echo
 echo "### Page throughput ($(date -u +%Y-%m-%d), $(nproc) cores, $users users, wrk, ${duration}s x $rounds)"
 echo
-echo "| target | requests/s | vs baseline | p50 ms (median round) | p90 ms (median round) | p99 ms (each round) | CPU µs per page (per process) | errors | peak RSS MiB (per process) |"
+echo "| target | requests/s | vs baseline | p50 ms (median of rounds) | p90 ms (median of rounds) | p99 ms (each round) | CPU µs per page (per process) | errors | peak RSS MiB (per process) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 for t in "${targets[@]}"; do
   IFS='|' read -r id label port who <<<"$t"
