@@ -81,37 +81,97 @@ public static class BatchApi
         var index = 0;
         foreach (var item in items.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.Object
-                || !item.TryGetProperty("key", out var keyElement) || keyElement.ValueKind != JsonValueKind.String
-                || !item.TryGetProperty("value", out var valueElement))
+            var (accepted, error) = ReadItem(item, index, limits, context);
+            if (error is not null)
             {
-                return null;
+                return new Parsed(requests, error);
             }
-            var key = keyElement.GetString()!;
-            if (KeyRules.Check(key, limits) is { } badKey)
-            {
-                return new Parsed(requests, Problems.BadRequest($"puts[{index}]: {badKey}"));
-            }
-            var value = Encoding.UTF8.GetBytes(valueElement.GetRawText());
-            if (!RequestRules.TryParseCondition(Text(item, "ifMatch"), Text(item, "ifNoneMatch"), out var condition, out var conditionError)
-                || !RequestRules.TryParseTimeToLive(item.TryGetProperty("ttl", out var ttl) ? ttl.GetRawText() : null, out var timeToLive, out conditionError))
-            {
-                return new Parsed(requests, Problems.BadRequest($"puts[{index}]: {conditionError}"));
-            }
-            if (KeyRingWriteRule.Check(context, key, condition) is { } forbidden)
-            {
-                return new Parsed(requests, forbidden);
-            }
-            requests.Add(value.Length > limits.MaxValueBytes
-                ? new Item(null, WriteResult.TooLarge($"The value is {value.Length} bytes; the limit is {limits.MaxValueBytes}."))
-                : new Item(new PutRequest(key, value, condition, timeToLive), null));
+            requests.Add(accepted);
             index++;
         }
         return new Parsed(requests, null);
     }
 
+    /// <summary>
+    /// One item as a put (or its refusal when the value is over the limit), or the problem that makes
+    /// the whole call a 400/403. Every field has one JSON type, and an unknown, repeated or empty
+    /// condition field is refused: a condition that is a number, misspelt, empty or sent twice must
+    /// never turn a compare-and-set into a blind overwrite.
+    /// </summary>
+    private static (Item Item, ProblemHttpResult? Error) ReadItem(JsonElement item, int index, StorageOptions limits, HttpContext context)
+    {
+        if (item.ValueKind != JsonValueKind.Object)
+        {
+            return Refuse($"puts[{index}] must be an object {{\"key\", \"value\"[, \"ifMatch\" | \"ifNoneMatch\"][, \"ttl\"]}}.");
+        }
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var field in item.EnumerateObject())
+        {
+            if (!seen.Add(field.Name))
+            {
+                return Refuse($"puts[{index}]: the field \"{field.Name}\" appears more than once.");
+            }
+            var expected = field.Name switch
+            {
+                "key" or "ifMatch" or "ifNoneMatch" => JsonValueKind.String,
+                "ttl" => JsonValueKind.Number,
+                "value" => field.Value.ValueKind,
+                _ => JsonValueKind.Undefined,
+            };
+            if (expected == JsonValueKind.Undefined)
+            {
+                return Refuse($"puts[{index}]: unknown field \"{field.Name}\"; expected key, value, ifMatch, ifNoneMatch or ttl.");
+            }
+            if (field.Value.ValueKind != expected)
+            {
+                return Refuse($"puts[{index}]: \"{field.Name}\" must be a {(expected == JsonValueKind.Number ? "number" : "string")}, not {Describe(field.Value.ValueKind)}.");
+            }
+            if (field.Name is "ifMatch" or "ifNoneMatch" && string.IsNullOrWhiteSpace(field.Value.GetString()))
+            {
+                return Refuse($"puts[{index}]: \"{field.Name}\" is empty; leave it out for an unconditional put.");
+            }
+        }
+        foreach (var required in (ReadOnlySpan<string>)["key", "value"])
+        {
+            if (!seen.Contains(required))
+            {
+                return Refuse($"puts[{index}]: \"{required}\" is missing.");
+            }
+        }
+        var key = item.GetProperty("key").GetString()!;
+        if (KeyRules.Check(key, limits) is { } badKey)
+        {
+            return Refuse($"puts[{index}]: {badKey}");
+        }
+        if (!RequestRules.TryParseCondition(Text(item, "ifMatch"), Text(item, "ifNoneMatch"), out var condition, out var conditionError)
+            || !RequestRules.TryParseTimeToLive(item.TryGetProperty("ttl", out var ttl) ? ttl.GetRawText() : null, out var timeToLive, out conditionError))
+        {
+            return Refuse($"puts[{index}]: {conditionError}");
+        }
+        if (KeyRingWriteRule.Check(context, key, condition) is { } forbidden)
+        {
+            return (default, forbidden);
+        }
+        var value = Encoding.UTF8.GetBytes(item.GetProperty("value").GetRawText());
+        return (value.Length > limits.MaxValueBytes
+            ? new Item(null, WriteResult.TooLarge($"The value is {value.Length} bytes; the limit is {limits.MaxValueBytes}."))
+            : new Item(new PutRequest(key, value, condition, timeToLive), null), null);
+
+        static (Item, ProblemHttpResult?) Refuse(string detail) => (default, Problems.BadRequest(detail));
+    }
+
+    private static string Describe(JsonValueKind kind) => kind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
+    };
+
     private static string Text(JsonElement item, string name) =>
-        item.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString()! : "";
+        item.TryGetProperty(name, out var value) ? value.GetString()! : "";
 
     private static byte[] Write(List<WriteResult> results)
     {

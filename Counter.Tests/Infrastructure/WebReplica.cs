@@ -38,7 +38,7 @@ public sealed class WebReplica : IAsyncDisposable
         }
         builder.Configuration.AddInMemoryCollection(configuration);
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<RateLimitOptions>();
+        builder.Services.AddOptions<RateLimitOptions>().BindConfiguration(RateLimitOptions.SectionName);
         builder.Services.AddSingleton<NewSessionLimiter>();
         builder.AddSessions();
         builder.Services.AddHttpClient<KvStoreHttp>().ConfigurePrimaryHttpMessageHandler(store.CreateHandler);

@@ -52,6 +52,36 @@ public sealed class RateLimitTests(HttpsAppFixture app)
         Assert.Equal(HttpStatusCode.OK, existing.StatusCode);
     }
 
+    /// <summary>
+    /// Cookie tossing: a sibling subdomain (or a plain-HTTP answer) plants its own live session beside
+    /// the user's, so neither is trusted and every load needs a fresh session. Those are charged to a
+    /// budget of their own: however many the planted cookie forces, everyone else behind the address
+    /// still starts sessions, and the user's own cookie, sent alone, still counts on.
+    /// </summary>
+    [Fact]
+    public async Task APlantedCookieDoesNotLockTheAddressOutOfNewSessions()
+    {
+        using var http = app.CreateHttpClient();
+        const string client = "203.0.113.30";
+        using var first = await LoadAsync(http, client, cookie: null);
+        var victim = HttpsTests.SessionCookieOf(first, "session").Split(';')[0];
+        using var elsewhere = await LoadAsync(http, "203.0.113.31", cookie: null);
+        var planted = HttpsTests.SessionCookieOf(elsewhere, "session").Split(';')[0];
+
+        var refused = 0;
+        for (var load = 0; load <= HttpsAppFixture.NewSessionsPerWindow; load++)
+        {
+            using var tossed = await LoadAsync(http, client, $"{victim}; {planted}");
+            refused += tossed.StatusCode == HttpStatusCode.TooManyRequests ? 1 : 0;
+        }
+
+        Assert.Equal(1, refused); // The planted-cookie budget ran out on the last load, and only then.
+        using var neighbour = await LoadAsync(http, client, cookie: null);
+        Assert.Equal(HttpStatusCode.OK, neighbour.StatusCode);
+        using var alone = await LoadAsync(http, client, victim);
+        Assert.Contains("Count: 2", await alone.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     private static Task<HttpResponseMessage> LoadAsync(HttpClient http, string client, string? cookie) =>
         cookie is null
             ? HttpsTests.SendAsync(http, "/", ("X-Forwarded-For", client))

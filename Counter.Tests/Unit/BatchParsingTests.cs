@@ -36,10 +36,8 @@ public sealed class BatchParsingTests
     [InlineData("""{"puts":[]}""")]
     [InlineData("""{"puts":{}}""")]
     [InlineData("""{"items":[{"key":"a","value":1}]}""")]
-    [InlineData("""{"puts":[{"value":1}]}""")]
-    [InlineData("""{"puts":[{"key":1,"value":1}]}""")]
-    [InlineData("""{"puts":[{"key":"a"}]}""")]
-    [InlineData("""{"puts":[5]}""")]
+    [InlineData("""{"puts":null}""")]
+    [InlineData("""5""")]
     public void AWrongShapeIsNoBatch(string body)
     {
         Assert.Null(Parse(body));
@@ -58,7 +56,15 @@ public sealed class BatchParsingTests
     [InlineData("""{"puts":[{"key":"ok","value":1},{"key":"bad key","value":1}]}""", "puts[1]: The key contains")]
     [InlineData("""{"puts":[{"key":"a","value":1,"ifMatch":"\"1\"","ifNoneMatch":"*"}]}""", "puts[0]: Send If-Match or If-None-Match, not both.")]
     [InlineData("""{"puts":[{"key":"a","value":1,"ttl":0}]}""", "puts[0]: ttl must be")]
-    [InlineData("""{"puts":[{"key":"a","value":1,"ttl":"60"}]}""", "puts[0]: ttl must be")]
+    [InlineData("""{"puts":[{"key":"a","value":1,"ttl":"60"}]}""", "puts[0]: \"ttl\" must be a number, not a string.")]
+    [InlineData("""{"puts":[{"key":"a","value":1,"ttl":1.5}]}""", "puts[0]: ttl must be")]
+    [InlineData("""{"puts":[{"value":1}]}""", "puts[0]: \"key\" is missing.")]
+    [InlineData("""{"puts":[{"key":"a"}]}""", "puts[0]: \"value\" is missing.")]
+    [InlineData("""{"puts":[{"key":"a","value":1},5]}""", "puts[1] must be an object")]
+    [InlineData("""{"puts":[{"key":"a","value":1,"IfMatch":"\"1\""}]}""", "puts[0]: unknown field \"IfMatch\"")]
+    [InlineData("""{"puts":[{"key":"a","value":1,"ifMatch":"\"1\"","ifMatch":"\"2\""}]}""", "puts[0]: the field \"ifMatch\" appears more than once.")]
+    [InlineData("""{"puts":[{"key":"a","value":1,"ifMatch":""}]}""", "puts[0]: \"ifMatch\" is empty")]
+    [InlineData("""{"puts":[{"key":"a","value":1,"ifNoneMatch":" "}]}""", "puts[0]: \"ifNoneMatch\" is empty")]
     public void ABadItemRefusesTheWholeCallNamingIt(string body, string detail)
     {
         var parsed = Parse(body);
@@ -66,6 +72,43 @@ public sealed class BatchParsingTests
         Assert.NotNull(parsed?.Error);
         Assert.Equal(StatusCodes.Status400BadRequest, parsed.Error.StatusCode);
         Assert.StartsWith(detail, parsed.Error.ProblemDetails.Detail, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Every field with every JSON type it must not have: a 400 naming the item and the field, never a
+    /// put that goes ahead without the condition (a number as ifMatch was once read as no condition).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(WrongTypes))]
+    public void AFieldOfTheWrongJsonTypeIsRefusedNamingIt(string field, string wrongValue)
+    {
+        var fields = new Dictionary<string, string> { ["key"] = "\"a\"", ["value"] = "1", [field] = wrongValue };
+        var item = string.Join(',', fields.Select(f => $"\"{f.Key}\":{f.Value}"));
+
+        var parsed = Parse($$"""{"puts":[{"key":"ok","value":1},{{{item}}}]}""");
+
+        Assert.NotNull(parsed?.Error);
+        Assert.Equal(StatusCodes.Status400BadRequest, parsed.Error.StatusCode);
+        Assert.StartsWith($"puts[1]: \"{field}\" must be a ", parsed.Error.ProblemDetails.Detail, StringComparison.Ordinal);
+    }
+
+    public static TheoryData<string, string> WrongTypes()
+    {
+        var data = new TheoryData<string, string>();
+        string[] all = ["1", "2.5", "\"\\\"1\\\"\"", "true", "false", "null", "[]", "[\"\\\"1\\\"\"]", "{}", "{\"etag\":\"\\\"1\\\"\"}"];
+        foreach (var (field, isNumber) in new[] { ("key", false), ("ifMatch", false), ("ifNoneMatch", false), ("ttl", true) })
+        {
+            foreach (var value in all)
+            {
+                var isString = value.StartsWith('"');
+                var isNumeric = value is "1" or "2.5";
+                if ((isNumber && !isNumeric) || (!isNumber && !isString))
+                {
+                    data.Add(field, value);
+                }
+            }
+        }
+        return data;
     }
 
     [Fact]

@@ -1,14 +1,17 @@
 using Counter.Tests.Infrastructure;
 using System.Diagnostics.Metrics;
+using Counter.Web.RateLimits;
 using Counter.Web.Sessions;
 
 namespace Counter.Tests.Unit;
 
 /// <summary>
-/// The session cookie is read by its exact name. Two cookies of that name (one planted by a sibling
-/// subdomain or a plain-HTTP answer; the browser sends the newer last) are neither trusted, in
-/// either order: the request gets a fresh session, and a metric counts it. Over HTTPS only
-/// <c>__Host-session</c> counts, never <c>__HOST-session</c> or an unprefixed one. Both modes.
+/// The session cookie is read by its exact name. Of two cookies of that name (one planted by a
+/// sibling subdomain or a plain-HTTP answer: cookie tossing), the one naming a live session is kept,
+/// in either order; when both are live neither is trusted and the request gets a fresh session,
+/// charged to its own budget so tossing cannot lock the address out; a metric counts such requests.
+/// Over HTTPS only <c>__Host-session</c> counts, never <c>__HOST-session</c> or an unprefixed one.
+/// Both modes.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class SessionCookieTests
@@ -38,6 +41,49 @@ public sealed class SessionCookieTests
         }
         Assert.Equal(3, duplicates.Value);
         Assert.Equal(6, (await LoadAsync(web, $"{name}={victim}", https)).Count); // Alone, the victim's cookie still counts.
+    }
+
+    [Theory]
+    [InlineData("ServerSide", false)]
+    [InlineData("ServerSide", true)]
+    [InlineData("Cookie", false)]
+    [InlineData("Cookie", true)]
+    public async Task ALiveSessionBesideAPlantedCookieIsKeptInEitherOrder(string mode, bool https)
+    {
+        await using var web = new WebReplica(new StubKvStore(), mode);
+        var name = https ? "__Host-session" : "session";
+        var victim = await CountToAsync(web, 5, https);
+        var planted = SessionIdentifiers.NewIdentifier(); // Well formed, but no session: the planter cannot know ours.
+
+        foreach (var (plantedFirst, expected) in new[] { (false, 6), (true, 7) })
+        {
+            var header = plantedFirst ? $"{name}={planted}; {name}={victim}" : $"{name}={victim}; {name}={planted}";
+            var (count, issued) = await LoadAsync(web, header, https);
+            Assert.Equal(expected, count);
+            Assert.NotEqual(planted, issued);
+            victim = issued ?? victim; // Cookie mode re-seals on every save.
+        }
+    }
+
+    [Theory]
+    [InlineData("ServerSide")]
+    [InlineData("Cookie")]
+    public async Task FreshSessionsThatDuplicateCookiesForceSpendTheirOwnBudgetNotTheClients(string mode)
+    {
+        await using var web = new WebReplica(new StubKvStore(), mode, new Dictionary<string, string?> { ["RateLimit:NewSessionsPerWindow"] = "3" });
+        var victim = await CountToAsync(web, 1, https: false);
+        var attacker = await CountToAsync(web, 1, https: false); // Two of the client's three new sessions.
+        var tossed = $"session={victim}; session={attacker}";
+
+        for (var load = 0; load < 3; load++)
+        {
+            Assert.Equal(1, (await LoadAsync(web, tossed, https: false)).Count);
+        }
+        await Assert.ThrowsAsync<TooManyRequestsException>(() => LoadAsync(web, tossed, https: false));
+
+        // The client's own budget is untouched by the tossed requests: its third session starts.
+        Assert.Equal(1, (await LoadAsync(web, cookieHeader: null, https: false)).Count);
+        await Assert.ThrowsAsync<TooManyRequestsException>(() => LoadAsync(web, cookieHeader: null, https: false));
     }
 
     [Theory]

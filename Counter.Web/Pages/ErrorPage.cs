@@ -9,8 +9,9 @@ namespace Counter.Web.Pages;
 /// The answer to every exception a page throws. When the session (or the key ring behind Data
 /// Protection) cannot reach the store, the page says so with 503 and Retry-After instead of hanging
 /// or failing with 500; a session grown past what the store keeps gets 413 (retrying cannot help);
-/// a client past its new-session limit gets 429 with Retry-After. Any other unexpected error gets a
-/// plain 500 page, never a stack trace.
+/// a client past its new-session limit gets 429 with Retry-After; a request Kestrel could not read
+/// (a malformed chunk, a body cut short) keeps its own 4xx, logged as the client's fault. Any other
+/// unexpected error gets a plain 500 page, never a stack trace.
 /// </summary>
 public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHandler
 {
@@ -39,6 +40,12 @@ public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHan
                 <p>Your session could not be loaded right now. Retrying in a moment usually works.</p>
                 <nav><a href="/">Try again</a></nav>
                 """);
+        }
+        else if (exception is BadHttpRequestException badRequest)
+        {
+            LogBadRequest(logger, badRequest.StatusCode, badRequest.Message);
+            httpContext.Response.StatusCode = badRequest.StatusCode;
+            html = BadRequestPage;
         }
         else if (exception is SessionTooLargeException)
         {
@@ -74,6 +81,12 @@ public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHan
         <nav><a href="/">Back to the counter</a></nav>
         """);
 
+    private static readonly string BadRequestPage = PageLayout.Render("Bad request", """
+        <h1>Bad request</h1>
+        <p>The request could not be read, so nothing was changed.</p>
+        <nav><a href="/">Back to the counter</a></nav>
+        """);
+
     private static readonly string TooManyRequestsPage = PageLayout.Render("Too many requests", """
         <h1>Too many requests</h1>
         <p>This address sent more requests than the counter serves one visitor. Wait a little, then try again.</p>
@@ -88,6 +101,9 @@ public sealed partial class ErrorPage(ILogger<ErrorPage> logger) : IExceptionHan
 
     [LoggerMessage(200, LogLevel.Warning, "Session store unavailable: {Reason}")]
     private static partial void LogUnavailable(ILogger logger, string reason);
+
+    [LoggerMessage(204, LogLevel.Information, "Request could not be read ({Status}): {Reason}")]
+    private static partial void LogBadRequest(ILogger logger, int status, string reason);
 
     [LoggerMessage(201, LogLevel.Error, "Unexpected error")]
     private static partial void LogUnexpected(ILogger logger, Exception exception);

@@ -29,23 +29,23 @@ public sealed class CookieSessionStore(
     public Task<SessionData> UpdateAsync(HttpContext context, Action<SessionData> change, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        var record = Read(context, now) ?? NewRecord(context, now);
+        var record = Read(context, now, out var duplicated) ?? NewRecord(context, now, duplicated);
         var data = record.Data.Clone();
         change(data);
         Write(context, record with { Seen = now, Data = data }, now);
         return Task.FromResult(data);
     }
 
-    private SessionRecord NewRecord(HttpContext context, DateTimeOffset now)
+    private SessionRecord NewRecord(HttpContext context, DateTimeOffset now, bool duplicatedCookie)
     {
-        newSessions.Admit(context);
+        newSessions.Admit(context, plantedCookie: duplicatedCookie);
         return new SessionRecord(now, now, new SessionData());
     }
 
     public Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
-        if (Read(context, now) is not { } record)
+        if (Read(context, now, out _) is not { } record)
         {
             return Task.FromResult(new SessionData());
         }
@@ -77,10 +77,34 @@ public sealed class CookieSessionStore(
         return Task.CompletedTask;
     }
 
-    private SessionRecord? Read(HttpContext context, DateTimeOffset now)
+    /// <summary>
+    /// The session the cookie carries. Of several values (one planted beside ours: cookie tossing),
+    /// the one that opens to a live session is kept; when more than one does (the planter's own
+    /// session beside the user's) none is trusted.
+    /// </summary>
+    private SessionRecord? Read(HttpContext context, DateTimeOffset now, out bool duplicated)
     {
         var cookie = SessionCookie.Read(context, _options, telemetry);
-        if (cookie is null || cookie.Length > MaxCookieLength || !Base64Url.IsValid(cookie))
+        duplicated = cookie.Duplicated;
+        SessionRecord? live = null;
+        foreach (var value in cookie.Values)
+        {
+            if (Open(value, now) is not { } record)
+            {
+                continue;
+            }
+            if (live is not null)
+            {
+                return null;
+            }
+            live = record;
+        }
+        return live;
+    }
+
+    private SessionRecord? Open(string cookie, DateTimeOffset now)
+    {
+        if (cookie.Length > MaxCookieLength || !Base64Url.IsValid(cookie))
         {
             return null;
         }

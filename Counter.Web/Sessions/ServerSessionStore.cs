@@ -43,7 +43,7 @@ public sealed partial class ServerSessionStore(
     {
         // 1. Which session: the cookie's identifier and its storage key (a new one is issued below
         //    only when the store holds no live session for it).
-        var session = Resolve(context);
+        var (session, duplicated) = await ResolveAsync(context, cancellationToken);
         // This replica's requests of one session go one at a time (see SessionGate); the wait counts
         // against the deadline.
         using var turn = session is null ? null : await gate.EnterAsync(session.StorageKey, cancellationToken);
@@ -56,7 +56,7 @@ public sealed partial class ServerSessionStore(
             var now = time.GetUtcNow();
             if (loaded.Record is null && session is not { IsNew: true })
             {
-                session = Issue(context); // Never adopt an identifier the store does not know.
+                session = Issue(context, duplicated); // Never adopt an identifier the store does not know.
             }
             var current = loaded.Record ?? new SessionRecord(now, now, new SessionData());
             var data = current.Data.Clone();
@@ -107,14 +107,13 @@ public sealed partial class ServerSessionStore(
         }
     }
 
-    public async Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken)
-    {
-        if (Resolve(context) is not { } session)
+    public Task<SessionData> ReadAsync(HttpContext context, CancellationToken cancellationToken) =>
+        WithinDeadlineAsync(async deadline =>
         {
-            return new SessionData();
-        }
-        return await WithinDeadlineAsync(async deadline =>
-        {
+            if ((await ResolveAsync(context, deadline)).Session is not { } session)
+            {
+                return new SessionData();
+            }
             var loaded = await LoadAsync(session, useCache: false, deadline);
             if (loaded.Record is null)
             {
@@ -123,20 +122,23 @@ public sealed partial class ServerSessionStore(
             await TouchAsync(session, loaded.Record, loaded.ETag!, time.GetUtcNow(), deadline);
             return loaded.Record.Data;
         }, cancellationToken);
-    }
 
     public async Task DestroyAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        if (Resolve(context) is { } session)
+        await WithinDeadlineAsync(async deadline =>
         {
-            cache.Remove(session.StorageKey);
-            // A delete has no span of its own (the store's span shows it), but fails like the others.
-            await WithinDeadlineAsync(deadline => InSpanAsync(static _ => null, tag: "", async (_, _) =>
+            if ((await ResolveAsync(context, deadline)).Session is { } session)
             {
-                await store.DeleteAsync(session.StorageKey, deadline);
-                return true;
-            }), cancellationToken);
-        }
+                cache.Remove(session.StorageKey);
+                // A delete has no span of its own (the store's span shows it), but fails like the others.
+                await InSpanAsync(static _ => null, tag: "", async (_, _) =>
+                {
+                    await store.DeleteAsync(session.StorageKey, deadline);
+                    return true;
+                });
+            }
+            return true;
+        }, cancellationToken);
         SessionCookie.Delete(context, _options);
     }
 
@@ -159,16 +161,42 @@ public sealed partial class ServerSessionStore(
         }
     }
 
-    /// <summary>The session the request's cookie names, if the cookie could be one of our identifiers.</summary>
-    private SessionKey? Resolve(HttpContext context) =>
-        SessionCookie.Read(context, _options, telemetry) is { } identifier && SessionIdentifiers.IsWellFormed(identifier)
-            ? new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: false)
-            : null;
-
-    /// <summary>A fresh identifier, counted against the client's new-session limit.</summary>
-    private SessionKey Issue(HttpContext context)
+    /// <summary>
+    /// The session the request's cookie names, if the cookie could be one of our identifiers (it is
+    /// adopted only once the store shows it live), and whether the cookie came more than once. Of
+    /// several values (one planted beside ours), the one that names a live session is kept, so cookie
+    /// tossing neither resets the user's session nor forces a fresh one on every load; when more than
+    /// one is live (the planter's own session beside the user's) none is trusted.
+    /// </summary>
+    private async Task<(SessionKey? Session, bool Duplicated)> ResolveAsync(HttpContext context, CancellationToken cancellationToken)
     {
-        newSessions.Admit(context);
+        var cookie = SessionCookie.Read(context, _options, telemetry);
+        var candidates = cookie.Values.Where(SessionIdentifiers.IsWellFormed)
+            .Select(identifier => new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: false)).ToList();
+        if (candidates.Count <= 1)
+        {
+            return (candidates.FirstOrDefault(), cookie.Duplicated);
+        }
+        SessionKey? live = null;
+        foreach (var candidate in candidates)
+        {
+            if ((await LoadAsync(candidate, useCache: true, cancellationToken)).Record is null)
+            {
+                continue;
+            }
+            if (live is not null)
+            {
+                return (null, true);
+            }
+            live = candidate;
+        }
+        return (live, true);
+    }
+
+    /// <summary>A fresh identifier, counted against the client's new-session limit (see NewSessionLimiter for a duplicated cookie).</summary>
+    private SessionKey Issue(HttpContext context, bool duplicatedCookie)
+    {
+        newSessions.Admit(context, plantedCookie: duplicatedCookie);
         var identifier = SessionIdentifiers.NewIdentifier();
         return new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: true);
     }

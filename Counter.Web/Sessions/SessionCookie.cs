@@ -10,19 +10,24 @@ internal static class SessionCookie
 {
     private const string HostPrefix = "__Host-";
 
+    /// <summary>At most this many values of the cookie are considered; a request with more trusts none.</summary>
+    public const int MaxValues = 4;
+
     /// <summary>
-    /// The cookie's value as sent, or null when there is none or it cannot be trusted. The name is
-    /// matched exactly (ASP.NET Core's cookie collection matches names ignoring case and keeps the
-    /// last of duplicates: a planted <c>__HOST-session</c> or a second <c>session</c> would win). Two
-    /// or more cookies of the name mean another site or a plain-HTTP answer planted one beside ours,
-    /// and a browser sends the newer last: none is trusted (the request gets a fresh session) and
-    /// <see cref="SessionTelemetry.DuplicateCookie"/> counts it. Over HTTPS only the prefixed cookie
-    /// counts: an unprefixed one may have been set over plain HTTP by someone else.
+    /// The cookie's values as sent: none, one, or (when another site or a plain-HTTP answer planted one
+    /// beside ours: cookie tossing) several. The name is matched exactly (ASP.NET Core's cookie
+    /// collection matches names ignoring case and keeps the last of duplicates: a planted
+    /// <c>__HOST-session</c> or a second <c>session</c> would win). A browser's order says nothing
+    /// about which is ours, so the session stores keep the one value that names a live session and
+    /// trust none when several do; <see cref="SessionTelemetry.DuplicateCookie"/> counts such requests.
+    /// Over HTTPS only the prefixed cookie counts: an unprefixed one may have been set over plain HTTP
+    /// by someone else. More than <see cref="MaxValues"/> values are all dropped, so a request cannot
+    /// make the store look up many.
     /// </summary>
-    public static string? Read(HttpContext context, SessionOptions options, SessionTelemetry telemetry)
+    public static SessionCookieValues Read(HttpContext context, SessionOptions options, SessionTelemetry telemetry)
     {
         var name = Name(context.Request, options);
-        string? found = null;
+        List<string>? found = null;
         var count = 0;
         foreach (var header in context.Request.Headers.Cookie)
         {
@@ -36,16 +41,19 @@ internal static class SessionCookie
                 if (equals > 0 && pair[..equals].TrimEnd().SequenceEqual(name))
                 {
                     count++;
-                    found = pair[(equals + 1)..].TrimStart().ToString();
+                    var value = pair[(equals + 1)..].TrimStart().ToString();
+                    if (value.Length > 0 && count <= MaxValues && !(found ??= []).Contains(value))
+                    {
+                        found.Add(value);
+                    }
                 }
             }
         }
         if (count > 1)
         {
             telemetry.DuplicateCookie();
-            return null;
         }
-        return found is { Length: > 0 } ? found : null;
+        return new SessionCookieValues(count > MaxValues || found is null ? [] : found, Duplicated: count > 1);
     }
 
     public static void Write(HttpContext context, SessionOptions options, string value, TimeSpan maxAge) =>
