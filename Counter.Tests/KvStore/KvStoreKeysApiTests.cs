@@ -355,9 +355,42 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
     [InlineData("ttl=0", "ttl must be")]
     [InlineData("ttl=abc", "ttl must be")]
     [InlineData("ttl=99999999999", "ttl must be")]
+    [InlineData("ttl=1.5", "ttl must be")]
+    [InlineData("ttl=-5", "ttl must be")]
+    [InlineData("ttl=true", "ttl must be")]
+    [InlineData("ttl=%2260%22", "ttl must be")]
+    [InlineData("ttl=", "ttl must be")]
     public async Task BadTimeToLiveGets400(string query, string detail)
     {
         using var response = await _store.PutAsync($"/v1/keys/{_prefix}k?{query}", new StringContent("1", Encoding.UTF8, "application/json"));
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, detail);
+    }
+
+    /// <summary>Every query value and condition header of the wrong type: a 400 naming it, never a default or a blind write.</summary>
+    [SkippableTheory]
+    [InlineData("GET", "?limit=abc", null, "limit")]
+    [InlineData("GET", "?limit=1.5", null, "limit")]
+    [InlineData("GET", "?limit=true", null, "limit")]
+    [InlineData("GET", "?limit=0", null, "limit")]
+    [InlineData("PUT", "/k", "1", "strong ETag")]
+    [InlineData("PUT", "/k", "*", "strong ETag")]
+    [InlineData("PUT", "/k", "\"x\"", "strong ETag")]
+    [InlineData("PUT", "/k", "\"1\", \"2\"", "strong ETag")]
+    [InlineData("DELETE", "/k", "1", "strong ETag")]
+    public async Task ValuesOfTheWrongTypeGet400NamingThem(string method, string path, string? ifMatch, string detail)
+    {
+        using var request = new HttpRequestMessage(new HttpMethod(method), path.StartsWith('?') ? $"/v1/keys{path}&prefix={_prefix}" : $"/v1/keys/{_prefix}{path[1..]}");
+        if (method == "PUT")
+        {
+            request.Content = new StringContent("1", Encoding.UTF8, "application/json");
+        }
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        using var response = await _store.SendAsync(request);
 
         await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, detail);
     }
