@@ -23,19 +23,18 @@ builder.AddStoreApi();
 
 var app = builder.Build();
 
+// The embedded engine opens its data folder now: a folder it cannot use ends the process with one
+// log line and its exit code (docs/guarantees.md), before anything listens.
+if (EmbeddedStart.Open(app.Services) is { } refused)
+{
+    await app.DisposeAsync(); // Flushes the log.
+    return refused;
+}
+
 app.MapDefaultEndpoints();
 app.UseStoreApi();
 // After the credential check: the hooks need the store's credential too.
 app.UseTestingHooks();
 
-try
-{
-    await app.RunAsync();
-}
-catch (DataFolderInUseException ex)
-{
-    // Already logged by the host; a plain exit code instead of an abort (and a core dump).
-    await Console.Error.WriteLineAsync(ex.Message);
-    return 3;
-}
+await app.RunAsync();
 return 0;

@@ -60,6 +60,7 @@ public static class StoreSetup
             builder.Services.AddSingleton<IKeyValueStorage>(sp => Instrument(sp, sp.GetRequiredService<SqliteKeyValueStorage>()));
             builder.Services.AddHostedService<ExpirySweeper>();
             builder.Services.AddHealthChecks().AddCheck<WriterHealthCheck>("storage-writer");
+            builder.Services.AddHealthChecks().AddCheck<ReadOnlyStartHealthCheck>("storage-opened-read-only");
         }
         return builder;
     }

@@ -3,6 +3,7 @@ namespace Counter.ServiceDefaults;
 /// <summary>
 /// Folders and files that hold sessions or secrets (the store's data, Garnet's data and password
 /// file): their owner's alone, whatever the umask or an older version left. Windows keeps its ACLs.
+/// A mode that is already right is left alone: a chmod is a write, and a read-only disk refuses it.
 /// </summary>
 public static class OwnerOnly
 {
@@ -18,7 +19,7 @@ public static class OwnerOnly
             return;
         }
         Directory.CreateDirectory(path, FolderPermissions);
-        File.SetUnixFileMode(path, FolderPermissions);
+        SetMode(path, FolderPermissions);
     }
 
     /// <summary>Creates the file empty and 0600 if it is missing, so what is written next is never readable by others; makes an existing one 0600.</summary>
@@ -36,7 +37,16 @@ public static class OwnerOnly
     {
         if (!OperatingSystem.IsWindows() && File.Exists(path))
         {
-            File.SetUnixFileMode(path, FilePermissions);
+            SetMode(path, FilePermissions);
+        }
+    }
+
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void SetMode(string path, UnixFileMode mode)
+    {
+        if (File.GetUnixFileMode(path) != mode)
+        {
+            File.SetUnixFileMode(path, mode);
         }
     }
 }

@@ -21,20 +21,25 @@ public sealed class KvStoreProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<KvStoreProcess> StartAsync(string dataPath)
+    /// <summary>
+    /// Starts a store and waits until <paramref name="readyPath"/> answers 2xx: <c>/health</c> (can serve writes)
+    /// by default, <c>/alive</c> for a store expected to start unhealthy. <paramref name="environment"/> adds
+    /// variables to the process's environment.
+    /// </summary>
+    public static async Task<KvStoreProcess> StartAsync(string dataPath, string readyPath = "/health", IReadOnlyDictionary<string, string>? environment = null)
     {
         var url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        var process = Launch(dataPath, url, _ => { });
+        var process = Launch(dataPath, url, _ => { }, environment);
         var store = new KvStoreProcess(process, url);
-        await store.WaitHealthyAsync();
+        await store.WaitReadyAsync(readyPath);
         return store;
     }
 
     /// <summary>Starts a store expected to refuse to start: its exit code and everything it printed, or a timeout.</summary>
-    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string dataPath, TimeSpan bound)
+    public static async Task<(int ExitCode, string Output)> RunUntilExitAsync(string dataPath, TimeSpan bound, IReadOnlyDictionary<string, string>? environment = null)
     {
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
-        using var process = Launch(dataPath, new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), output.Enqueue);
+        using var process = Launch(dataPath, new Uri($"http://127.0.0.1:{LoopbackPort.Free()}"), output.Enqueue, environment);
         try
         {
             await process.WaitForExitAsync().WaitAsync(bound);
@@ -48,7 +53,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
         return (process.ExitCode, string.Join('\n', output));
     }
 
-    private static Process Launch(string dataPath, Uri url, Action<string> onOutput)
+    private static Process Launch(string dataPath, Uri url, Action<string> onOutput, IReadOnlyDictionary<string, string>? environment)
     {
         var start = new ProcessStartInfo("dotnet", [Repository.KvStoreDll])
         {
@@ -62,6 +67,10 @@ public sealed class KvStoreProcess : IAsyncDisposable
         start.Environment["Credentials__Web"] = CounterAppFixture.WebCredential;
         start.Environment["Credentials__Operations"] = CounterAppFixture.OperationsCredential;
         start.Environment["Storage__DataPath"] = dataPath;
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the store.");
         process.OutputDataReceived += (_, line) => onOutput(line.Data ?? "");
         process.ErrorDataReceived += (_, line) => onOutput(line.Data ?? "");
@@ -103,7 +112,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    private async Task WaitHealthyAsync()
+    private async Task WaitReadyAsync(string readyPath)
     {
         using var http = new HttpClient { BaseAddress = Url, Timeout = TimeSpan.FromSeconds(2) };
         var deadline = Stopwatch.StartNew();
@@ -112,7 +121,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
             Assert.False(_process.HasExited, $"The store exited with code {(_process.HasExited ? _process.ExitCode : 0)} during start-up.");
             try
             {
-                using var response = await http.GetAsync("/health");
+                using var response = await http.GetAsync(readyPath);
                 if (response.IsSuccessStatusCode)
                 {
                     return;
@@ -124,6 +133,6 @@ public sealed class KvStoreProcess : IAsyncDisposable
             }
             await Task.Delay(100);
         }
-        throw new TimeoutException($"The store at {Url} was not healthy within {TestTimeouts.Startup}.");
+        throw new TimeoutException($"The store at {Url} did not answer {readyPath} with success within {TestTimeouts.Startup}.");
     }
 }

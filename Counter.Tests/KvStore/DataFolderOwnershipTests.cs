@@ -55,6 +55,31 @@ public sealed class DataFolderOwnershipTests : IDisposable
             3, "none (the refusal is the expected outcome)", 0);
     }
 
+    /// <summary>
+    /// .NET's switch for file systems without locks makes <see cref="FileShare.None"/> take no lock at
+    /// all; the store's own lock must not depend on it, whether the switch is on for the second store
+    /// only or for both.
+    /// </summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task ASecondStoreRefusesToStartEvenWithDotNetFileLockingSwitchedOff(bool ownerToo)
+    {
+        var lockingOff = new Dictionary<string, string> { ["DOTNET_SYSTEM_IO_DISABLEFILELOCKING"] = "1" };
+        await using var owner = await KvStoreProcess.StartAsync(_data, environment: ownerToo ? lockingOff : null);
+        using var client = owner.CreateClient();
+        var version = await PutAsync(client, "k", "1");
+
+        var (exitCode, output) = await KvStoreProcess.RunUntilExitAsync(_data, TimeSpan.FromSeconds(30), lockingOff);
+
+        Assert.True(exitCode == 3, $"The second store exited with {exitCode}, not 3 (data folder in use): {output}");
+        Assert.Contains($"The data folder {_data} is in use by another store process (process id {owner.Id})", output, StringComparison.Ordinal);
+        // The owner still serves.
+        using var get = await client.GetAsync("/v1/keys/k");
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal($"\"{version}\"", get.Headers.ETag?.Tag);
+    }
+
     private static async Task<long> PutAsync(HttpClient client, string key, string json)
     {
         using var put = await client.PutAsync($"/v1/keys/{key}", new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));

@@ -52,6 +52,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     /// <summary>Whether the writer can take writes, as of its last commit.</summary>
     public WriterHealth Health => _health;
 
+    /// <summary>Set when the database was opened read-only at start: every write is refused before queueing.</summary>
+    public ReadOnlyStart? ReadOnlyStart { get; init; }
+
     /// <summary>
     /// Queues <paramref name="apply"/> for the writer thread; completes with its result once its batch
     /// is committed. Cancelled before the writer takes it, it is never applied.
@@ -59,6 +62,10 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     public async Task<T> EnqueueAsync<T>(Func<WriteBatch, T> apply, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
+        if (ReadOnlyStart is { } readOnly)
+        {
+            throw readOnly.Refusal();
+        }
         if (_health.Stopped is { } stopped)
         {
             throw new StorageUnavailableException(stopped);

@@ -9,6 +9,7 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// this file opens and closes it; <c>.Reads.cs</c> serves reads from pooled connections, which never
 /// wait for the writer (WAL readers see the last committed state); <c>.Writes.cs</c> holds the
 /// write operations and their compare-and-set rules; <see cref="GroupCommitWriter"/> applies them;
+/// <see cref="SqliteOpener"/> opens the database (read-only when its disk refuses writes at start);
 /// <see cref="SqliteSchema"/> creates and checks the schema; <see cref="SqliteFailures"/> says what a
 /// failed commit means to the caller; <see cref="DataFolderLock"/> makes this process the folder's only owner.
 /// </summary>
@@ -32,23 +33,34 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
         var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, _options.DataPath));
         DatabasePath = Path.Combine(folder, "kvstore.db");
-        OwnerOnly.CreateFolder(folder);
+        CreateOwnerOnly(folder, () => OwnerOnly.CreateFolder(folder), "the folder cannot be created or made owner-only");
         _folderLock = DataFolderLock.Acquire(folder, _options.DataFolderWait);
-        RestrictToOwner(DatabasePath);
-        _connectionString = new SqliteConnectionStringBuilder
+        try
         {
-            DataSource = DatabasePath,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = true,
-        }.ToString();
-
-        _connection = new SqliteConnection(_connectionString);
-        _connection.Open();
-        var opened = SqliteSchema.Open(_connection, DatabasePath, _options.Synchronous);
-        _version = opened.Version;
-        _commands = new WriterCommands(_connection);
-        LogOpened(_logger, DatabasePath, opened.Keys, _options.Synchronous);
-        _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, opened.Keys, opened.Bytes, NowMs, logger);
+            CreateOwnerOnly(folder, () => RestrictToOwner(DatabasePath), "no database file can be created or made owner-only there");
+            var database = SqliteOpener.Open(folder, DatabasePath, _options.Synchronous);
+            (_connection, _connectionString, ReadOnlyStart) = (database.Connection, database.ConnectionString, database.ReadOnly);
+            _version = database.Schema.Version;
+            _commands = new WriterCommands(_connection);
+            LogOpened(_logger, DatabasePath, database.Schema.Keys, _options.Synchronous);
+            _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, database.Schema.Keys, database.Schema.Bytes, NowMs, logger)
+            {
+                ReadOnlyStart = ReadOnlyStart,
+            };
+        }
+        catch
+        {
+            _folderLock.Dispose();
+            throw;
+        }
+        if (ReadOnlyStart is { } readOnly)
+        {
+            LogOpenedReadOnly(_logger, readOnly.Description);
+        }
+        else
+        {
+            ProbeAtStart();
+        }
     }
 
     public string DatabasePath { get; }
@@ -63,6 +75,38 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         OwnerOnly.CreateFile(databasePath);
         OwnerOnly.Restrict(databasePath + "-wal");
         OwnerOnly.Restrict(databasePath + "-shm");
+    }
+
+    /// <summary>Set when the database was opened read-only because its disk refused writes at start.</summary>
+    internal ReadOnlyStart? ReadOnlyStart { get; }
+
+    /// <summary>
+    /// A database opened for writes on a disk that is full anyway: one commit that changes nothing
+    /// marks the writer refusing at once (and /health unhealthy until the disk takes writes again),
+    /// instead of the first user's write finding out.
+    /// </summary>
+    private void ProbeAtStart()
+    {
+        try
+        {
+            ProbeWriteAsync(CancellationToken.None).GetAwaiter().GetResult();
+        }
+        catch (StorageUnavailableException ex)
+        {
+            LogRefusedAtStart(_logger, ex.Message);
+        }
+    }
+
+    private static void CreateOwnerOnly(string folder, Action create, string reason)
+    {
+        try
+        {
+            create();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new DataFolderUnusableException(folder, $"{reason} ({ex.Message}).", ex);
+        }
     }
 
     public (long Keys, long Bytes) Totals => _writer.Totals;
@@ -85,10 +129,13 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     {
         await _writer.DisposeAsync().ConfigureAwait(false);
         _commands.Dispose();
-        // Fold the WAL back into the database so the next start opens quickly.
+        // Fold the WAL back into the database so the next start opens quickly (nothing to fold when read-only).
         try
         {
-            SqliteSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+            if (ReadOnlyStart is null)
+            {
+                SqliteSchema.Execute(_connection, "PRAGMA wal_checkpoint(TRUNCATE);");
+            }
         }
         catch (SqliteException ex)
         {
@@ -108,6 +155,12 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     [LoggerMessage(1, LogLevel.Information, "Opened store {Path} with {Keys} keys (synchronous={Synchronous})")]
     private static partial void LogOpened(ILogger logger, string path, long keys, SyncMode synchronous);
+
+    [LoggerMessage(31, LogLevel.Error, "Opened the store read-only: {Reason}")]
+    private static partial void LogOpenedReadOnly(ILogger logger, string reason);
+
+    [LoggerMessage(32, LogLevel.Error, "The disk refused a write at start: {Reason}")]
+    private static partial void LogRefusedAtStart(ILogger logger, string reason);
 
     [LoggerMessage(3, LogLevel.Warning, "Final WAL checkpoint failed")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception);

@@ -17,27 +17,34 @@ internal static class SqliteSchema
     /// <summary>What the writer needs to know about an opened database.</summary>
     public readonly record struct Opened(long Version, long Keys, long Bytes);
 
-    /// <summary>Sets WAL and the sync mode, creates the schema if missing, checks its revision.</summary>
+    /// <summary>
+    /// Sets the sync mode, checks the revision and creates the schema (in WAL mode) if the database has
+    /// none. A database already at this revision is only read: a store starts on a full or read-only disk.
+    /// </summary>
     public static Opened Open(SqliteConnection connection, string path, SyncMode synchronous)
     {
-        Execute(connection, "PRAGMA journal_mode=WAL;");
         Execute(connection, $"PRAGMA synchronous={(synchronous == SyncMode.Full ? "FULL" : "NORMAL")};");
-        Execute(connection, """
-            CREATE TABLE IF NOT EXISTS entries (
-                key TEXT PRIMARY KEY NOT NULL,
-                value BLOB NOT NULL,
-                version INTEGER NOT NULL,
-                expires_at INTEGER
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS entries_expiry ON entries(expires_at) WHERE expires_at IS NOT NULL;
-            CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
-            """);
         var revision = Scalar(connection, "PRAGMA user_version;");
         if (revision > Revision)
         {
             throw new InvalidOperationException($"{path} has schema revision {revision}; this build understands up to {Revision}.");
         }
-        Execute(connection, $"PRAGMA user_version = {Revision};");
+        if (revision < Revision)
+        {
+            // WAL is a property of the database file: set once here, every later open uses it.
+            Execute(connection, "PRAGMA journal_mode=WAL;");
+            Execute(connection, """
+                CREATE TABLE IF NOT EXISTS entries (
+                    key TEXT PRIMARY KEY NOT NULL,
+                    value BLOB NOT NULL,
+                    version INTEGER NOT NULL,
+                    expires_at INTEGER
+                ) WITHOUT ROWID;
+                CREATE INDEX IF NOT EXISTS entries_expiry ON entries(expires_at) WHERE expires_at IS NOT NULL;
+                CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY NOT NULL, value INTEGER NOT NULL) WITHOUT ROWID;
+                """);
+            Execute(connection, $"PRAGMA user_version = {Revision};");
+        }
         return new Opened(
             Version: Scalar(connection, "SELECT max(coalesce((SELECT value FROM meta WHERE name = 'version'), 0), coalesce((SELECT max(version) FROM entries), 0));"),
             Keys: Scalar(connection, "SELECT count(*) FROM entries;"),
