@@ -48,7 +48,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         _version = opened.Version;
         _commands = new WriterCommands(_connection);
         LogOpened(_logger, DatabasePath, opened.Keys, _options.Synchronous);
-        _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, opened.Keys, opened.Bytes, NowMs, logger);
+        _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, _options.MaxQueuedBytes, opened.Keys, opened.Bytes, NowMs, logger);
     }
 
     public string DatabasePath { get; }
@@ -69,6 +69,9 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     /// <summary>Whether writes are being committed (see <see cref="GroupCommitWriter"/>).</summary>
     internal WriterHealth WriterHealth => _writer.Health;
+
+    /// <summary>How long the oldest unanswered write has waited for the writer (see <see cref="GroupCommitWriter.PendingFor"/>).</summary>
+    internal TimeSpan WriterPendingFor => _writer.PendingFor;
 
     /// <summary>
     /// A real commit that changes nothing (the version counter rewritten as it is), to learn whether
