@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Counter.ServiceDefaults;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -21,6 +22,13 @@ public static class Extensions
 {
     public const string HealthEndpointPath = "/health";
     public const string AlivenessEndpointPath = "/alive";
+
+    /// <summary>
+    /// How long one run of a health check answers /health and /alive: any rate of probes costs each
+    /// check at most one run per this interval (see <see cref="CachedHealthCheck"/>), and a change of
+    /// state shows within it.
+    /// </summary>
+    public static readonly TimeSpan HealthResultLifetime = TimeSpan.FromSeconds(1);
 
     /// <summary>The OpenTelemetry SDK's own switch, read from configuration (environment variables included).</summary>
     private const string SdkDisabledSetting = "OTEL_SDK_DISABLED";
@@ -90,6 +98,16 @@ public static class Extensions
     {
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        // After every registration (the service's own, an Aspire integration's): each check's result is shared for a while.
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            var registrations = options.Registrations.ToList();
+            options.Registrations.Clear();
+            foreach (var registration in registrations)
+            {
+                options.Registrations.Add(CachedHealthCheck.Wrap(registration, HealthResultLifetime));
+            }
+        });
         return builder;
     }
 

@@ -59,6 +59,14 @@ public sealed class StorageOptions
     public int MaxQueuedWrites { get; set; } = 4096;
 
     /// <summary>
+    /// Most bytes of keys and values waiting for the embedded writer, so that the queue's memory is
+    /// bounded too (4096 waiting writes of 1 MiB would be 4 GiB). Past it a write is refused at once
+    /// (503), as past <see cref="MaxQueuedWrites"/>; a single write larger than this goes when nothing else waits.
+    /// </summary>
+    [Range(1, 64L * 1024 * 1024 * 1024)]
+    public long MaxQueuedBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>
     /// How long a starting embedded store waits for another process to release the data folder (one
     /// that is shutting down) before it refuses to start. Only one process may own a folder.
     /// </summary>

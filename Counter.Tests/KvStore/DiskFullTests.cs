@@ -62,8 +62,13 @@ public sealed class DiskFullTests : IAsyncLifetime
             Assert.True(refused > 0, $"No write was refused in {attempts - 1} attempts on a full disk.");
 
             await AssertAllReadableAsync(client, seeded); // Reads keep working on a full disk.
-            // /health means "can serve writes": it turns unhealthy; /alive (the process) does not.
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, await StatusAsync(client, "/health"));
+            // /health means "can serve writes": it turns unhealthy (within the health result's lifetime); /alive (the process) does not.
+            var refusing = Stopwatch.StartNew();
+            while (await StatusAsync(client, "/health") != HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.True(refusing.Elapsed < TestTimeouts.Request, "/health stayed healthy while the disk refused writes.");
+                await Task.Delay(100);
+            }
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/alive"));
 
             File.Delete(filler); // Space is back: /health turns back by itself, before any user write.

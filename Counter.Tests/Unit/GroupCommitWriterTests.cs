@@ -6,15 +6,17 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Counter.Tests.Unit;
 
 /// <summary>
-/// The embedded engine's writer on a real SQLite file, without an app: a bounded queue, no write
-/// applied after its caller gave up, a refusing disk that recovers, and an I/O error that stops the
-/// writer for good instead of acknowledging anything after it.
+/// The embedded engine's writer on a real SQLite file, without an app: a queue bounded by count and
+/// by bytes, no write applied after its caller gave up, a refusing disk that recovers, an I/O error
+/// that stops the writer for good instead of acknowledging anything after it, and a blocked commit
+/// that shows in how long the oldest write has been waiting.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync.")]
 [Trait("Category", "Unit")]
 public sealed class GroupCommitWriterTests : IAsyncLifetime
 {
     private const int QueueLength = 2;
+    private const long QueueBytes = 1000;
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(10);
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "counter-tests", "writer-" + Guid.NewGuid().ToString("N"));
     private SqliteConnection _connection = null!;
@@ -29,7 +31,7 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         _connection.Open();
         SqliteSchema.Open(_connection, path, SyncMode.Normal);
         _commands = new WriterCommands(_connection);
-        _writer = new GroupCommitWriter(_connection, _commands, maxBatchSize: 16, maxQueued: QueueLength, keys: 0, bytes: 0,
+        _writer = new GroupCommitWriter(_connection, _commands, maxBatchSize: 16, maxQueued: QueueLength, maxQueuedBytes: QueueBytes, keys: 0, bytes: 0,
             () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), NullLogger.Instance);
         return Task.CompletedTask;
     }
@@ -48,6 +50,48 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         hold.Release();
         Assert.Equal(Enumerable.Range(0, QueueLength), await Task.WhenAll(queued).WaitAsync(Bound));
         Assert.False(refusedApplied);
+    }
+
+    [Fact]
+    public async Task AWriteOverTheQueuedByteBoundIsRefusedAtOnceAndNeverApplied()
+    {
+        using var hold = new HeldWriter(_writer);
+        var first = _writer.EnqueueAsync(_ => 1, bytes: 600, CancellationToken.None);
+        var refusedApplied = false;
+
+        // One write waits, so the count bound (2) has room: only the bytes (600 + 600 > 1000) refuse it.
+        var refused = await Assert.ThrowsAsync<StorageUnavailableException>(
+            () => _writer.EnqueueAsync(_ => refusedApplied = true, bytes: 600, CancellationToken.None).WaitAsync(Bound));
+
+        Assert.Contains("write queue is full", refused.Message, StringComparison.Ordinal);
+        var fits = _writer.EnqueueAsync(_ => 2, bytes: 400, CancellationToken.None); // 600 + 400 fits.
+        hold.Release();
+        var answers = await Task.WhenAll(first, fits).WaitAsync(Bound);
+        Assert.Equal((1, 2), (answers[0], answers[1]));
+        Assert.False(refusedApplied);
+        // Bytes leave the bound when the writer takes them; one write larger than the bound still goes alone.
+        Assert.True(await _writer.EnqueueAsync(_ => true, bytes: 5 * QueueBytes, CancellationToken.None).WaitAsync(Bound));
+    }
+
+    [Fact]
+    public async Task ABlockedCommitShowsInHowLongTheOldestWriteHasWaited()
+    {
+        Assert.Equal(TimeSpan.Zero, _writer.PendingFor);
+        Task<bool> queuedBehind;
+        using (var hold = new HeldWriter(_writer)) // A commit that does not return, as on a hung disk.
+        {
+            queuedBehind = _writer.EnqueueAsync(_ => true, CancellationToken.None);
+            var blocked = System.Diagnostics.Stopwatch.StartNew();
+            await Task.Delay(TimeSpan.FromMilliseconds(300));
+
+            var atLeast = blocked.Elapsed; // The batch started before this stopwatch did.
+            Assert.InRange(_writer.PendingFor, atLeast, TimeSpan.MaxValue);
+            hold.Release();
+            Assert.True(await hold.Write.WaitAsync(Bound));
+        }
+
+        Assert.True(await queuedBehind.WaitAsync(Bound));
+        Assert.Equal(TimeSpan.Zero, _writer.PendingFor); // Idle again: nothing waits.
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
@@ -10,8 +11,10 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// task completes only after its batch is committed, so an acknowledged write is on disk.
 ///
 /// The write path cannot fail silently:
-/// - The queue is bounded (<see cref="StorageOptions.MaxQueuedWrites"/>): when it is full a write
-///   fails at once (503) instead of waiting past its caller's patience.
+/// - The queue is bounded by count (<see cref="StorageOptions.MaxQueuedWrites"/>) and by bytes
+///   (<see cref="StorageOptions.MaxQueuedBytes"/>): when it is full a write fails at once (503)
+///   instead of waiting past its caller's patience or filling memory.
+/// - A commit that does not finish (a hung disk) shows in <see cref="PendingFor"/>, which /health reads.
 /// - A write whose caller gave up (request aborted or timed out) before the writer took it is
 ///   dropped, never applied.
 /// - A commit refused for lack of space or permission fails its batch (rolled back: nothing in it
@@ -26,6 +29,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private readonly WriterCommands _commands;
     private readonly int _maxBatchSize;
     private readonly int _maxQueued;
+    private readonly long _maxQueuedBytes;
     private readonly Func<long> _nowMs;
     private readonly ILogger _logger;
     private readonly Channel<Operation> _queue;
@@ -35,11 +39,15 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     private volatile bool _closed;
     private long _keys;
     private long _bytes;
+    /// <summary>Bytes of the writes in the queue: added when a write is queued, removed when the writer takes it.</summary>
+    private long _queuedBytes;
+    /// <summary>When the oldest write of the batch in flight was queued (a <see cref="Stopwatch"/> timestamp); 0 between batches.</summary>
+    private long _inFlightSince;
     private volatile WriterHealth _health = WriterHealth.Healthy;
 
-    public GroupCommitWriter(SqliteConnection connection, WriterCommands commands, int maxBatchSize, int maxQueued, long keys, long bytes, Func<long> nowMs, ILogger logger)
+    public GroupCommitWriter(SqliteConnection connection, WriterCommands commands, int maxBatchSize, int maxQueued, long maxQueuedBytes, long keys, long bytes, Func<long> nowMs, ILogger logger)
     {
-        (_connection, _commands, _maxBatchSize, _maxQueued, _keys, _bytes, _nowMs, _logger) = (connection, commands, maxBatchSize, maxQueued, keys, bytes, nowMs, logger);
+        (_connection, _commands, _maxBatchSize, _maxQueued, _maxQueuedBytes, _keys, _bytes, _nowMs, _logger) = (connection, commands, maxBatchSize, maxQueued, maxQueuedBytes, keys, bytes, nowMs, logger);
         // FullMode Wait makes TryWrite answer false when full; nothing ever waits to write.
         _inFlight = new List<Operation>(maxBatchSize);
         _queue = Channel.CreateBounded<Operation>(new BoundedChannelOptions(maxQueued) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
@@ -56,10 +64,33 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     public ReadOnlyStart? ReadOnlyStart { get; init; }
 
     /// <summary>
-    /// Queues <paramref name="apply"/> for the writer thread; completes with its result once its batch
-    /// is committed. Cancelled before the writer takes it, it is never applied.
+    /// How long the oldest write not yet answered has waited: the batch being applied and committed,
+    /// else the head of the queue; zero when nothing waits. It grows without bound while a commit
+    /// hangs, although no commit has failed.
     /// </summary>
-    public async Task<T> EnqueueAsync<T>(Func<WriteBatch, T> apply, CancellationToken cancellationToken)
+    public TimeSpan PendingFor
+    {
+        get
+        {
+            var since = Volatile.Read(ref _inFlightSince);
+            if (_queue.Reader.TryPeek(out var head) && (since == 0 || head.QueuedAt < since))
+            {
+                since = head.QueuedAt;
+            }
+            return since == 0 ? TimeSpan.Zero : Stopwatch.GetElapsedTime(since);
+        }
+    }
+
+    /// <summary>A write that carries next to no data (a delete, a touch): it counts against the queue's count bound only.</summary>
+    public Task<T> EnqueueAsync<T>(Func<WriteBatch, T> apply, CancellationToken cancellationToken) =>
+        EnqueueAsync(apply, bytes: 0, cancellationToken);
+
+    /// <summary>
+    /// Queues <paramref name="apply"/>, which holds about <paramref name="bytes"/> of keys and values,
+    /// for the writer thread; completes with its result once its batch is committed. Cancelled before
+    /// the writer takes it, it is never applied.
+    /// </summary>
+    public async Task<T> EnqueueAsync<T>(Func<WriteBatch, T> apply, long bytes, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (ReadOnlyStart is { } readOnly)
@@ -70,9 +101,17 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         {
             throw new StorageUnavailableException(stopped);
         }
-        var operation = new Operation(batch => apply(batch));
+        var operation = new Operation(batch => apply(batch), bytes, Stopwatch.GetTimestamp());
+        var queuedBytes = Interlocked.Add(ref _queuedBytes, bytes);
+        // One write larger than the bound still goes when nothing else waits, so no write is refused forever.
+        if (queuedBytes > _maxQueuedBytes && queuedBytes != bytes)
+        {
+            Interlocked.Add(ref _queuedBytes, -bytes);
+            throw new StorageUnavailableException($"The store's write queue is full ({_maxQueuedBytes} bytes of writes waiting); the write was not applied. Try again.");
+        }
         if (!_queue.Writer.TryWrite(operation))
         {
+            Interlocked.Add(ref _queuedBytes, -bytes);
             throw new StorageUnavailableException(_health.Stopped
                 ?? (_closed ? "The store is shutting down." : $"The store's write queue is full ({_maxQueued} writes waiting); the write was not applied. Try again."));
         }
@@ -112,6 +151,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             operations.Clear();
             while (operations.Count < _maxBatchSize && reader.TryRead(out var operation))
             {
+                Interlocked.Add(ref _queuedBytes, -operation.Bytes);
                 if (operation.TryStart())
                 {
                     operations.Add(operation);
@@ -121,6 +161,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
             {
                 continue;
             }
+            Volatile.Write(ref _inFlightSince, operations[0].QueuedAt); // The queue is in order: the first is the oldest.
             var batch = new WriteBatch(_nowMs());
             try
             {
@@ -141,6 +182,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 // Rolled back, nothing in the batch was applied. Out of space or not writable marks the
                 // writer refusing until the next commit that succeeds.
                 LogBatchRefused(_logger, ex, operations.Count);
+                Volatile.Write(ref _inFlightSince, 0);
                 if (SqliteFailures.IsRefusal(ex))
                 {
                     _health = WriterHealth.RefusedBy(ex);
@@ -153,6 +195,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 continue;
             }
             _health = WriterHealth.Healthy;
+            Volatile.Write(ref _inFlightSince, 0);
             Interlocked.Add(ref _keys, batch.Keys);
             Interlocked.Add(ref _bytes, batch.Bytes);
             for (var i = 0; i < operations.Count; i++)
@@ -175,18 +218,26 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         {
             operation.Completion.TrySetException(failure);
         }
+        Volatile.Write(ref _inFlightSince, 0);
         while (_queue.Reader.TryRead(out var queued))
         {
+            Interlocked.Add(ref _queuedBytes, -queued.Bytes);
             queued.Completion.TrySetException(failure);
         }
     }
 
-    private sealed class Operation(Func<WriteBatch, object?> apply)
+    private sealed class Operation(Func<WriteBatch, object?> apply, long bytes, long queuedAt)
     {
         private const int Queued = 0, Started = 1, Cancelled = 2;
         private int _state;
 
         public Func<WriteBatch, object?> Apply { get; } = apply;
+
+        /// <summary>About how much memory its keys and values hold, for the queue's byte bound.</summary>
+        public long Bytes { get; } = bytes;
+
+        /// <summary>When it was queued (a <see cref="Stopwatch"/> timestamp).</summary>
+        public long QueuedAt { get; } = queuedAt;
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>False when its caller gave up first: the write is then never applied.</summary>

@@ -8,7 +8,7 @@ namespace Counter.KvStore.Storage.Sqlite;
 public sealed partial class SqliteKeyValueStorage
 {
     public Task<WriteResult> PutAsync(string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        _writer.EnqueueAsync(batch => ApplyPut(batch, key, value, condition, timeToLive), cancellationToken);
+        _writer.EnqueueAsync(batch => ApplyPut(batch, key, value, condition, timeToLive), key.Length + value.Length, cancellationToken);
 
     public Task PutManyAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, CancellationToken cancellationToken) =>
         _writer.EnqueueAsync(batch =>
@@ -18,7 +18,7 @@ public sealed partial class SqliteKeyValueStorage
                 ApplyPut(batch, key, value, WriteCondition.None, timeToLive: null);
             }
             return true;
-        }, cancellationToken);
+        }, entries.Sum(entry => (long)entry.Key.Length + entry.Value.Length), cancellationToken);
 
     public Task<IReadOnlyList<WriteResult>> PutEachAsync(IReadOnlyList<PutRequest> puts, CancellationToken cancellationToken) =>
         _writer.EnqueueAsync<IReadOnlyList<WriteResult>>(batch =>
@@ -29,7 +29,7 @@ public sealed partial class SqliteKeyValueStorage
                 results[i] = ApplyPut(batch, puts[i].Key, puts[i].Value, puts[i].Condition, puts[i].TimeToLive);
             }
             return results;
-        }, cancellationToken);
+        }, puts.Sum(put => (long)put.Key.Length + put.Value.Length), cancellationToken);
 
     public Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken) =>
         _writer.EnqueueAsync(batch =>

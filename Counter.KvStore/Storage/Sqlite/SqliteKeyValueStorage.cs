@@ -43,7 +43,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
             _version = database.Schema.Version;
             _commands = new WriterCommands(_connection);
             LogOpened(_logger, DatabasePath, database.Schema.Keys, _options.Synchronous);
-            _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, database.Schema.Keys, database.Schema.Bytes, NowMs, logger)
+            _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, _options.MaxQueuedBytes, database.Schema.Keys, database.Schema.Bytes, NowMs, logger)
             {
                 ReadOnlyStart = ReadOnlyStart,
             };
@@ -113,6 +113,9 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     /// <summary>Whether writes are being committed (see <see cref="GroupCommitWriter"/>).</summary>
     internal WriterHealth WriterHealth => _writer.Health;
+
+    /// <summary>How long the oldest unanswered write has waited for the writer (see <see cref="GroupCommitWriter.PendingFor"/>).</summary>
+    internal TimeSpan WriterPendingFor => _writer.PendingFor;
 
     /// <summary>
     /// A real commit that changes nothing (the version counter rewritten as it is), to learn whether
