@@ -21,10 +21,11 @@ public sealed class KvStoreProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<KvStoreProcess> StartAsync(string dataPath)
+    /// <summary>Starts a store and waits until it is healthy; <paramref name="settings"/> (environment variables) override the defaults.</summary>
+    public static async Task<KvStoreProcess> StartAsync(string dataPath, IReadOnlyDictionary<string, string>? settings = null)
     {
         var url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        var process = Launch(dataPath, url, _ => { });
+        var process = Launch(dataPath, url, _ => { }, settings);
         var store = new KvStoreProcess(process, url);
         await store.WaitHealthyAsync();
         return store;
@@ -48,7 +49,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
         return (process.ExitCode, string.Join('\n', output));
     }
 
-    private static Process Launch(string dataPath, Uri url, Action<string> onOutput)
+    private static Process Launch(string dataPath, Uri url, Action<string> onOutput, IReadOnlyDictionary<string, string>? settings = null)
     {
         var start = new ProcessStartInfo("dotnet", [Repository.KvStoreDll])
         {
@@ -62,6 +63,10 @@ public sealed class KvStoreProcess : IAsyncDisposable
         start.Environment["Credentials__Web"] = CounterAppFixture.WebCredential;
         start.Environment["Credentials__Operations"] = CounterAppFixture.OperationsCredential;
         start.Environment["Storage__DataPath"] = dataPath;
+        foreach (var (name, value) in settings ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the store.");
         process.OutputDataReceived += (_, line) => onOutput(line.Data ?? "");
         process.ErrorDataReceived += (_, line) => onOutput(line.Data ?? "");
