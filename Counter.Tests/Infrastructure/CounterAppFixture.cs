@@ -43,6 +43,10 @@ public abstract class CounterAppFixture : IAsyncLifetime
     /// <summary>"Embedded" (SQLite in the store process) or "Redis" (Garnet started by the AppHost).</summary>
     public virtual string StoreBackend => "Embedded";
 
+    /// <summary>How a test reaches the store's Redis-protocol server itself (null on the embedded backend): Garnet's socket unless a fixture names another server.</summary>
+    public virtual string? RedisConnectionString =>
+        StoreBackend == "Redis" ? $"!{Path.Combine(DataPath, "garnet", "garnet.sock")},password={GarnetPassword}" : null;
+
     /// <summary>The services' movable clocks (Counter:TestClock); off only for an app whose web runs in Production.</summary>
     protected virtual bool TestClock => true;
 
@@ -217,6 +221,11 @@ public abstract class CounterAppFixture : IAsyncLifetime
     {
         _clockOffsets[resource] = _clockOffsets.GetValueOrDefault(resource) + by;
         await SetClockOnEveryReplicaAsync(resource);
+        if (resource == "kvstore" && RedisConnectionString is { } redis)
+        {
+            // On Redis the server's clock decides expiry: time passes for the server's keys too.
+            await RedisServerClock.PassAsync(redis, by);
+        }
     }
 
     /// <summary>
