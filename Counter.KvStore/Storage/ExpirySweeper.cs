@@ -3,7 +3,9 @@ using Microsoft.Extensions.Options;
 namespace Counter.KvStore.Storage;
 
 /// <summary>
-/// Reclaims the space of expired entries. Reads already ignore them; this only frees disk.
+/// Reclaims the space of expired entries. Reads already ignore them; this only frees disk, so the
+/// engine deletes only what is expired whatever the wall clock did (the embedded engine's
+/// <c>ExpiryClock</c>: a margin past the earlier of the wall and monotonic clocks).
 /// Deletes in bounded chunks so one sweep never holds the writer for long.
 /// </summary>
 internal sealed partial class ExpirySweeper(IKeyValueStorage storage, IOptions<StorageOptions> options, TimeProvider time, ILogger<ExpirySweeper> logger)

@@ -30,6 +30,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
     public static readonly TimeSpan IdleTimeout = TimeSpan.FromMinutes(20);
 
     private readonly Dictionary<string, TimeSpan> _clockOffsets = [];
+    private readonly Dictionary<string, TimeSpan> _clockSteps = [];
 
     private DistributedApplication? _app;
 
@@ -41,6 +42,10 @@ public abstract class CounterAppFixture : IAsyncLifetime
 
     /// <summary>"Embedded" (SQLite in the store process) or "Redis" (Garnet started by the AppHost).</summary>
     public virtual string StoreBackend => "Embedded";
+
+    /// <summary>How a test reaches the store's Redis-protocol server itself (null on the embedded backend): Garnet's socket unless a fixture names another server.</summary>
+    public virtual string? RedisConnectionString =>
+        StoreBackend == "Redis" ? $"!{Path.Combine(DataPath, "garnet", "garnet.sock")},password={GarnetPassword}" : null;
 
     /// <summary>The services' movable clocks (Counter:TestClock); off only for an app whose web runs in Production.</summary>
     protected virtual bool TestClock => true;
@@ -208,14 +213,30 @@ public abstract class CounterAppFixture : IAsyncLifetime
     }
 
     /// <summary>
-    /// Moves a service's clock forward by <paramref name="by"/> (cumulative per resource). Web
-    /// replicas sit behind a proxy that balances per connection, so the (idempotent) call is
-    /// repeated on fresh connections until every replica has answered.
+    /// Lets <paramref name="by"/> of time pass for a service (cumulative per resource): its wall clock
+    /// and its monotonic timestamp both move. Web replicas sit behind a proxy that balances per
+    /// connection, so the (idempotent) call is repeated on fresh connections until every replica has answered.
     /// </summary>
     public async Task AdvanceClockAsync(string resource, TimeSpan by)
     {
-        var offset = _clockOffsets[resource] = _clockOffsets.GetValueOrDefault(resource) + by;
-        await SetClockOnEveryReplicaAsync(resource, offset);
+        _clockOffsets[resource] = _clockOffsets.GetValueOrDefault(resource) + by;
+        await SetClockOnEveryReplicaAsync(resource);
+        if (resource == "kvstore" && RedisConnectionString is { } redis)
+        {
+            // On Redis the server's clock decides expiry: time passes for the server's keys too.
+            await RedisServerClock.PassAsync(redis, by);
+        }
+    }
+
+    /// <summary>
+    /// Steps a service's wall clock alone to <paramref name="step"/> from where passing time put it
+    /// (set, not added; zero undoes the step), as an NTP correction or a hand-set clock does: its
+    /// monotonic timestamp does not move.
+    /// </summary>
+    public async Task StepClockAsync(string resource, TimeSpan step)
+    {
+        _clockSteps[resource] = step;
+        await SetClockOnEveryReplicaAsync(resource);
     }
 
     /// <summary>Delays every store call by <paramref name="delay"/> (zero ends it). Needs <see cref="FaultInjection"/>.</summary>
@@ -231,21 +252,24 @@ public abstract class CounterAppFixture : IAsyncLifetime
     /// connection) through the idempotent clock endpoint, which answers with its process id.
     /// </summary>
     public Task<IReadOnlySet<int>> ProcessIdsAsync(string resource) =>
-        SetClockOnEveryReplicaAsync(resource, _clockOffsets.GetValueOrDefault(resource));
+        SetClockOnEveryReplicaAsync(resource);
 
-    private async Task<IReadOnlySet<int>> SetClockOnEveryReplicaAsync(string resource, TimeSpan offset)
+    private async Task<IReadOnlySet<int>> SetClockOnEveryReplicaAsync(string resource)
     {
+        var offset = _clockOffsets.GetValueOrDefault(resource);
+        var step = _clockSteps.GetValueOrDefault(resource);
+        var query = string.Create(System.Globalization.CultureInfo.InvariantCulture, $"offsetSeconds={offset.TotalSeconds}&stepSeconds={step.TotalSeconds}");
         var replicas = resource == "web" ? WebReplicas : StoreReplicas;
         var answered = new HashSet<int>();
         for (var attempt = 0; attempt < 200 && answered.Count < replicas; attempt++)
         {
             using var client = resource == "kvstore" ? CreateStoreClient() : CreateWebHookClient();
-            using var response = await client.PostAsync($"/_testing/clock?offsetSeconds={offset.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}", null);
+            using var response = await client.PostAsync($"/_testing/clock?{query}", null);
             response.EnsureSuccessStatusCode();
             using var body = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStringAsync());
             answered.Add(body.RootElement.GetProperty("processId").GetInt32());
         }
-        Assert.True(answered.Count == replicas, $"Only {answered.Count} of {replicas} {resource} replicas answered (clock offset {offset}).");
+        Assert.True(answered.Count == replicas, $"Only {answered.Count} of {replicas} {resource} replicas answered (clock {query}).");
         return answered;
     }
 

@@ -21,6 +21,8 @@ public class RedisClusterAppFixture : CounterAppFixture
 
     public RedisCluster Cluster { get; private set; } = null!;
 
+    public override string? RedisConnectionString => Cluster.ConnectionString;
+
     /// <summary>Replicas a write waits for before the store acknowledges it (1; 0 measures what WAIT prevents).</summary>
     public virtual int ReplicaAcknowledgements => 1;
 

@@ -19,4 +19,27 @@ public sealed class TestClockInputTests(ServerSideAppFixture app)
 
         await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "offsetSeconds must be a number");
     }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1e300")]
+    [InlineData("Infinity")]
+    public async Task ABadStepGets400(string step)
+    {
+        using var store = app.CreateStoreClient();
+
+        using var response = await store.PostAsync($"/_testing/clock?stepSeconds={Uri.EscapeDataString(step)}", null);
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "stepSeconds must be a number");
+    }
+
+    [Fact]
+    public async Task ACallWithNeitherGets400()
+    {
+        using var store = app.CreateStoreClient();
+
+        using var response = await store.PostAsync("/_testing/clock", null);
+
+        await ProblemAssert.IsAsync(response, HttpStatusCode.BadRequest, "or stepSeconds");
+    }
 }

@@ -95,7 +95,6 @@ public sealed partial class RedisKeyValueStorage
         Guarded(async () =>
         {
             var best = new SortedSet<string>(StringComparer.Ordinal); // Up to limit + 1: the extra one says there is more.
-            var now = NowMs();
             await foreach (var batch in ScanEveryPrimaryAsync(prefix, cancellationToken))
             {
                 var candidates = batch.Where(k =>
@@ -104,7 +103,7 @@ public sealed partial class RedisKeyValueStorage
                     return (cursor is null || string.CompareOrdinal(key, cursor) > 0)
                            && (best.Count <= limit || string.CompareOrdinal(key, best.Max) < 0);
                 }).ToArray();
-                foreach (var key in await LiveKeysAsync(candidates, now))
+                foreach (var key in await LiveKeysAsync(candidates))
                 {
                     if (best.Add(key) && best.Count > limit + 1)
                     {
@@ -126,7 +125,7 @@ public sealed partial class RedisKeyValueStorage
             long count = 0;
             await foreach (var keys in ScanEveryPrimaryAsync(prefix, cancellationToken))
             {
-                count += (await LiveKeysAsync(keys, NowMs())).Count;
+                count += (await LiveKeysAsync(keys)).Count;
             }
             return count;
         });
@@ -153,11 +152,10 @@ public sealed partial class RedisKeyValueStorage
     {
         var (next, keys) = await ScanAsync(server, prefix, cursor, ScanBatch);
         var reads = keys.Select(k => Db.HashGetAsync(k, ["val", "ver", "exp"])).ToArray();
-        var now = NowMs();
         var entries = new List<StoredEntry>(keys.Length);
         for (var i = 0; i < keys.Length; i++)
         {
-            if (ToEntry(((string)keys[i]!)[Namespace.Length..], await reads[i], now) is { } entry)
+            if (ToEntry(((string)keys[i]!)[Namespace.Length..], await reads[i]) is { } entry)
             {
                 entries.Add(entry);
             }
@@ -174,14 +172,14 @@ public sealed partial class RedisKeyValueStorage
         return (long.Parse((string)reply[0]!, CultureInfo.InvariantCulture), keys);
     }
 
-    private async Task<List<string>> LiveKeysAsync(RedisKey[] keys, long now)
+    /// <summary>The keys the server still has (a SCAN may name a key that has expired since): the server's clock decides.</summary>
+    private async Task<List<string>> LiveKeysAsync(RedisKey[] keys)
     {
-        var expiries = keys.Select(k => Db.HashGetAsync(k, "exp")).ToArray();
+        var versions = keys.Select(k => Db.HashGetAsync(k, "ver")).ToArray();
         var live = new List<string>(keys.Length);
         for (var i = 0; i < keys.Length; i++)
         {
-            var expiry = await expiries[i];
-            if (!expiry.IsNull && (expiry == "0" || (long)expiry > now))
+            if (!(await versions[i]).IsNull)
             {
                 live.Add(((string)keys[i]!)[Namespace.Length..]);
             }

@@ -164,12 +164,12 @@ public sealed partial class RedisKeyValueStorage
 
     private static ScriptCall PutCall(PutRequest put, long now) => new(RedisScripts.Put, Namespace + put.Key,
     [
-        now,
         put.Condition.IfNoneMatch ? "none" : put.Condition.IfMatch is null ? "any" : "match",
         put.Condition.IfMatch?.ToString(CultureInfo.InvariantCulture) ?? "",
         NewVersion().ToString(CultureInfo.InvariantCulture),
         put.Value,
-        Expiry(now, put.TimeToLive),
+        TimeToLiveMs(put.TimeToLive),
+        ShownExpiry(now, put.TimeToLive),
     ]);
 
     /// <summary>A put's result, or null when it failed or was not confirmed (the caller answers 503).</summary>
@@ -207,7 +207,7 @@ public sealed partial class RedisKeyValueStorage
     public async Task<DeleteResult> DeleteAsync(string key, WriteCondition condition, CancellationToken cancellationToken)
     {
         var outcome = (await RunScriptsAsync([new ScriptCall(RedisScripts.Delete, Namespace + key,
-            [NowMs(), condition.IfMatch?.ToString(CultureInfo.InvariantCulture) ?? ""])]))[0];
+            [condition.IfMatch?.ToString(CultureInfo.InvariantCulture) ?? ""])]))[0];
         if (outcome.Failure is not null)
         {
             throw Unavailable(outcome);
@@ -224,8 +224,7 @@ public sealed partial class RedisKeyValueStorage
 
     public async Task<long?> TouchAsync(string key, TimeSpan? timeToLive, CancellationToken cancellationToken)
     {
-        var now = NowMs();
-        var outcome = (await RunScriptsAsync([new ScriptCall(RedisScripts.Touch, Namespace + key, [now, Expiry(now, timeToLive)])]))[0];
+        var outcome = (await RunScriptsAsync([new ScriptCall(RedisScripts.Touch, Namespace + key, [TimeToLiveMs(timeToLive), ShownExpiry(NowMs(), timeToLive)])]))[0];
         if (outcome.Failure is not null || (outcome.Unconfirmed && !outcome.Reply!.IsNull))
         {
             throw Unavailable(outcome);

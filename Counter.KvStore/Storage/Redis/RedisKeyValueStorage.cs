@@ -29,7 +29,7 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
     private async Task<StoredEntry?> GetCoreAsync(string key, CancellationToken cancellationToken)
     {
         var fields = await Db.HashGetAsync(Namespace + key, ["val", "ver", "exp"]);
-        return ToEntry(key, fields, NowMs());
+        return ToEntry(key, fields);
     }
 
     /// <summary>
@@ -108,26 +108,31 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
         }
     }
 
-    /// <summary>The server expires keys itself (PEXPIREAT); nothing to sweep.</summary>
+    /// <summary>The server expires keys itself (PEXPIRE); nothing to sweep.</summary>
     public Task<int> SweepExpiredAsync(int limit, CancellationToken cancellationToken) => Task.FromResult(0);
 
-    private static StoredEntry? ToEntry(string key, RedisValue[] fields, long now)
+    /// <summary>
+    /// The entry the fields (val, ver, exp) describe, or null when the key is absent. The server never
+    /// returns an expired key, so present is live; exp is only shown (see <see cref="RedisScripts"/>).
+    /// </summary>
+    private static StoredEntry? ToEntry(string key, RedisValue[] fields)
     {
         if (fields[0].IsNull || fields[1].IsNull)
         {
             return null;
         }
         var expiry = fields[2].IsNull ? 0 : (long)fields[2];
-        if (expiry != 0 && expiry <= now)
-        {
-            return null;
-        }
         return new StoredEntry(key, (byte[])fields[0]!, (long)fields[1], expiry == 0 ? null : DateTimeOffset.FromUnixTimeMilliseconds(expiry));
     }
 
     private static long NewVersion() => RandomNumberGenerator.GetInt32(1, int.MaxValue) * (long)int.MaxValue + RandomNumberGenerator.GetInt32(int.MaxValue);
 
-    private static string Expiry(long now, TimeSpan? timeToLive) =>
+    /// <summary>The relative TTL the server applies (PEXPIRE), "0" for none: the server's clock decides expiry.</summary>
+    private static string TimeToLiveMs(TimeSpan? timeToLive) =>
+        timeToLive is { } ttl ? ((long)ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "0";
+
+    /// <summary>The expiry the dump shows, by this process's clock ("0" for none); never used to decide liveness.</summary>
+    private static string ShownExpiry(long now, TimeSpan? timeToLive) =>
         timeToLive is { } ttl ? (now + (long)ttl.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) : "0";
 
     private long NowMs() => time.GetUtcNow().ToUnixTimeMilliseconds();

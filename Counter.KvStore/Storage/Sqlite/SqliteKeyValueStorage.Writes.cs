@@ -84,14 +84,41 @@ public sealed partial class SqliteKeyValueStorage
         return total;
     }
 
+    /// <summary>
+    /// Deletes entries expired by the sweep clock with its margin (<see cref="ExpiryClock"/>), never
+    /// by the batch's time: a wall clock stepped ahead must not delete what is still live. Records
+    /// the sweep clock for the next run, and says once when the wall clock has stepped.
+    /// </summary>
     public Task<int> SweepExpiredAsync(int limit, CancellationToken cancellationToken) =>
         _writer.EnqueueAsync(batch =>
         {
-            var (count, bytes) = _commands.DeleteExpired(batch.Now, limit);
+            var sweepClock = _clock.SweepClockMs();
+            var (count, bytes) = _commands.DeleteExpired(ExpiryClock.DeleteThroughMs(sweepClock), limit);
+            _commands.SaveSweepClock(sweepClock);
             batch.Keys -= count;
             batch.Bytes -= bytes;
+            NoteClockStep();
             return (int)count;
         }, cancellationToken);
+
+    /// <summary>Logs when the wall clock starts or stops disagreeing with the anchored clock by more than the sweep margin; writer thread only.</summary>
+    private void NoteClockStep()
+    {
+        var ahead = _clock.WallAheadMs();
+        var stepped = Math.Abs(ahead) > ExpiryClock.SweepMargin.TotalMilliseconds;
+        if (stepped != _clockStepped)
+        {
+            _clockStepped = stepped;
+            if (stepped)
+            {
+                LogClockStepped(_logger, ahead / 1000);
+            }
+            else
+            {
+                LogClockAgrees(_logger);
+            }
+        }
+    }
 
     private WriteResult ApplyPut(WriteBatch batch, string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive)
     {

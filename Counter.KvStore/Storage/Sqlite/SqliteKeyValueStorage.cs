@@ -16,7 +16,7 @@ namespace Counter.KvStore.Storage.Sqlite;
 public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisposable
 {
     private readonly StorageOptions _options;
-    private readonly TimeProvider _time;
+    private readonly ExpiryClock _clock;
     private readonly ILogger<SqliteKeyValueStorage> _logger;
     private readonly string _connectionString;
     private readonly SqliteConnection _connection;
@@ -24,11 +24,11 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     private readonly GroupCommitWriter _writer;
     private readonly DataFolderLock _folderLock;
     private long _version; // Highest version issued; only the writer thread changes it.
+    private bool _clockStepped; // Whether a wall-clock step was last logged; writer thread only.
 
     public SqliteKeyValueStorage(IOptions<StorageOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<SqliteKeyValueStorage> logger)
     {
         _options = options.Value;
-        _time = time;
         _logger = logger;
 
         var folder = Path.GetFullPath(Path.Combine(environment.ContentRootPath, _options.DataPath));
@@ -41,8 +41,13 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
             var database = SqliteOpener.Open(folder, DatabasePath, _options.Synchronous);
             (_connection, _connectionString, ReadOnlyStart) = (database.Connection, database.ConnectionString, database.ReadOnly);
             _version = database.Schema.Version;
+            _clock = new ExpiryClock(time, database.Schema.SweepClock, database.Schema.LatestExpiry);
             _commands = new WriterCommands(_connection);
             LogOpened(_logger, DatabasePath, database.Schema.Keys, _options.Synchronous);
+            if (_clock.StartedBehindMs > ExpiryClock.SweepMargin.TotalMilliseconds)
+            {
+                LogStartedBehind(_logger, _clock.StartedBehindMs / 1000);
+            }
             _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, _options.MaxQueuedBytes, database.Schema.Keys, database.Schema.Bytes, NowMs, logger)
             {
                 ReadOnlyStart = ReadOnlyStart,
@@ -154,7 +159,8 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     private static long? ExpiryFor(long nowMs, TimeSpan? timeToLive) =>
         timeToLive is { } ttl ? nowMs + (long)ttl.TotalMilliseconds : null;
 
-    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>The time expiries are stamped and judged by (see <see cref="ExpiryClock"/>), never earlier than the anchored clock.</summary>
+    private long NowMs() => _clock.NowMs();
 
     [LoggerMessage(1, LogLevel.Information, "Opened store {Path} with {Keys} keys (synchronous={Synchronous})")]
     private static partial void LogOpened(ILogger logger, string path, long keys, SyncMode synchronous);
@@ -167,4 +173,13 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     [LoggerMessage(3, LogLevel.Warning, "Final WAL checkpoint failed")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "The wall clock at start is {Seconds} s behind the previous run's sweep clock; expiries are reckoned from that record instead")]
+    private static partial void LogStartedBehind(ILogger logger, long seconds);
+
+    [LoggerMessage(5, LogLevel.Warning, "The wall clock is {Seconds} s off the monotonic clock since start (negative: behind): a clock step. Expiries are stamped by the later of the two and deleted by the earlier, so no live entry is deleted")]
+    private static partial void LogClockStepped(ILogger logger, long seconds);
+
+    [LoggerMessage(6, LogLevel.Information, "The wall clock agrees with the monotonic clock since start again")]
+    private static partial void LogClockAgrees(ILogger logger);
 }

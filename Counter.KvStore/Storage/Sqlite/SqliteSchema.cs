@@ -7,7 +7,8 @@ namespace Counter.KvStore.Storage.Sqlite;
 ///   entries(key TEXT PRIMARY KEY, value BLOB  -- UTF-8 JSON as received and validated
 ///           version INTEGER                   -- store-wide increasing, never reused
 ///           expires_at INTEGER NULL)          -- Unix milliseconds; NULL = never
-///   meta(name TEXT PRIMARY KEY, value INTEGER) -- 'version' = highest version ever issued
+///   meta(name TEXT PRIMARY KEY, value INTEGER) -- 'version' = highest version ever issued;
+///                                              -- 'sweep_clock' = the last sweep's clock, Unix ms (see ExpiryClock)
 /// A database of a later revision is refused rather than misread.
 /// </summary>
 internal static class SqliteSchema
@@ -15,7 +16,7 @@ internal static class SqliteSchema
     public const int Revision = 1;
 
     /// <summary>What the writer needs to know about an opened database.</summary>
-    public readonly record struct Opened(long Version, long Keys, long Bytes);
+    public readonly record struct Opened(long Version, long Keys, long Bytes, long? SweepClock, long? LatestExpiry);
 
     /// <summary>
     /// Sets the sync mode, checks the revision and creates the schema (in WAL mode) if the database has
@@ -48,7 +49,10 @@ internal static class SqliteSchema
         return new Opened(
             Version: Scalar(connection, "SELECT max(coalesce((SELECT value FROM meta WHERE name = 'version'), 0), coalesce((SELECT max(version) FROM entries), 0));"),
             Keys: Scalar(connection, "SELECT count(*) FROM entries;"),
-            Bytes: Scalar(connection, "SELECT coalesce(sum(length(value)), 0) FROM entries;"));
+            Bytes: Scalar(connection, "SELECT coalesce(sum(length(value)), 0) FROM entries;"),
+            SweepClock: NullableScalar(connection, "SELECT value FROM meta WHERE name = 'sweep_clock';"),
+            // The partial index answers this with one seek.
+            LatestExpiry: NullableScalar(connection, "SELECT max(expires_at) FROM entries WHERE expires_at IS NOT NULL;"));
     }
 
     public static void Execute(SqliteConnection connection, string sql)
@@ -58,10 +62,13 @@ internal static class SqliteSchema
         command.ExecuteNonQuery();
     }
 
-    private static long Scalar(SqliteConnection connection, string sql)
+    private static long Scalar(SqliteConnection connection, string sql) =>
+        NullableScalar(connection, sql) ?? throw new InvalidOperationException($"No value from: {sql}");
+
+    private static long? NullableScalar(SqliteConnection connection, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        return command.ExecuteScalar() is { } value and not DBNull ? Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture) : null;
     }
 }

@@ -10,7 +10,7 @@ internal sealed class WriterCommands : IDisposable
     private readonly SqliteCommand _delete;
     private readonly SqliteCommand _setExpiry;
     private readonly SqliteCommand _deleteExpired;
-    private readonly SqliteCommand _saveVersion;
+    private readonly SqliteCommand _saveMeta;
     private readonly SqliteCommand _deleteRange;
     private readonly SqliteCommand[] _all;
 
@@ -24,15 +24,15 @@ internal sealed class WriterCommands : IDisposable
         _delete = Create(connection, "DELETE FROM entries WHERE key = $key;", "$key");
         _setExpiry = Create(connection, "UPDATE entries SET expires_at = $expires WHERE key = $key;", "$key", "$expires");
         _deleteExpired = Create(connection,
-            "DELETE FROM entries WHERE key IN (SELECT key FROM entries WHERE expires_at <= $now LIMIT $limit) RETURNING length(value);",
-            "$now", "$limit");
-        _saveVersion = Create(connection,
-            "INSERT INTO meta(name, value) VALUES('version', $version) ON CONFLICT(name) DO UPDATE SET value = excluded.value;",
-            "$version");
+            "DELETE FROM entries WHERE key IN (SELECT key FROM entries WHERE expires_at <= $through LIMIT $limit) RETURNING length(value);",
+            "$through", "$limit");
+        _saveMeta = Create(connection,
+            "INSERT INTO meta(name, value) VALUES($name, $value) ON CONFLICT(name) DO UPDATE SET value = excluded.value;",
+            "$name", "$value");
         _deleteRange = Create(connection,
             "DELETE FROM entries WHERE key IN (SELECT key FROM entries WHERE key >= $from AND key < $to LIMIT $limit) RETURNING length(value);",
             "$from", "$to", "$limit");
-        _all = [_find, _upsert, _delete, _setExpiry, _deleteExpired, _saveVersion, _deleteRange];
+        _all = [_find, _upsert, _delete, _setExpiry, _deleteExpired, _saveMeta, _deleteRange];
     }
 
     public void Enlist(SqliteTransaction transaction)
@@ -80,9 +80,10 @@ internal sealed class WriterCommands : IDisposable
         _setExpiry.ExecuteNonQuery();
     }
 
-    public (long Count, long Bytes) DeleteExpired(long nowMs, int limit)
+    /// <summary>Deletes up to <paramref name="limit"/> entries whose expiry is at or before <paramref name="throughMs"/> (an index range).</summary>
+    public (long Count, long Bytes) DeleteExpired(long throughMs, int limit)
     {
-        _deleteExpired.Parameters[0].Value = nowMs;
+        _deleteExpired.Parameters[0].Value = throughMs;
         _deleteExpired.Parameters[1].Value = limit;
         return CountDeleted(_deleteExpired);
     }
@@ -107,10 +108,15 @@ internal sealed class WriterCommands : IDisposable
         return CountDeleted(_deleteRange);
     }
 
-    public void SaveVersion(long version)
+    public void SaveVersion(long version) => SaveMeta("version", version);
+
+    public void SaveSweepClock(long sweepClockMs) => SaveMeta("sweep_clock", sweepClockMs);
+
+    private void SaveMeta(string name, long value)
     {
-        _saveVersion.Parameters[0].Value = version;
-        _saveVersion.ExecuteNonQuery();
+        _saveMeta.Parameters[0].Value = name;
+        _saveMeta.Parameters[1].Value = value;
+        _saveMeta.ExecuteNonQuery();
     }
 
     public void Dispose()
