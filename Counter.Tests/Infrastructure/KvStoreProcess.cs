@@ -21,9 +21,10 @@ public sealed class KvStoreProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
-    public static async Task<KvStoreProcess> StartAsync(string dataPath)
+    /// <param name="url">Where it listens; a free loopback port when null (give the old one to restart a store where its clients look).</param>
+    public static async Task<KvStoreProcess> StartAsync(string dataPath, Uri? url = null)
     {
-        var url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        url ??= new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var process = Launch(dataPath, url, _ => { });
         var store = new KvStoreProcess(process, url);
         await store.WaitHealthyAsync();
