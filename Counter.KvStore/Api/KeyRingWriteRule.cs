@@ -12,6 +12,12 @@ namespace Counter.KvStore.Api;
 /// </summary>
 public static class KeyRingWriteRule
 {
+    /// <summary>The most entries the web tier may make the ring hold (a real ring adds a key every ~90 days).</summary>
+    public const int MaxEntries = 1000;
+
+    /// <summary>The largest key-ring value the web tier may write, in bytes (a sealed key is about 2 KB).</summary>
+    public const int MaxValueBytes = 16 * 1024;
+
     private static readonly object WebTierMarker = new();
 
     /// <summary>Marks the request as made with the web tier's credential (<see cref="CredentialMiddleware"/>).</summary>
