@@ -53,6 +53,10 @@ public static class BatchApi
         {
             return error;
         }
+        if (await KeyRingWriteRule.CheckRoomAsync(request.HttpContext, puts.Items.Select(i => i.Put?.Key ?? ""), store.Storage, cancellationToken) is { } full)
+        {
+            return full;
+        }
 
         var accepted = puts.Items.Where(i => i.Put is not null).Select(i => i.Put!).ToList();
         var applied = accepted.Count == 0 ? [] : await store.Storage.PutEachAsync(accepted, cancellationToken);
@@ -98,7 +102,7 @@ public static class BatchApi
             {
                 return new Parsed(requests, Problems.BadRequest($"puts[{index}]: {conditionError}"));
             }
-            if (KeyRingWriteRule.Check(context, key, condition) is { } forbidden)
+            if (KeyRingWriteRule.Check(context, key, condition, value.Length) is { } forbidden)
             {
                 return new Parsed(requests, forbidden);
             }

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Xml.Linq;
+using Counter.KvStore.Api;
 using Counter.Tests.Infrastructure;
 using Counter.Web.DataProtection;
 using Counter.Web.Sessions;
@@ -79,6 +80,25 @@ public sealed class KeyRingRepositoryTests
 
         Assert.Equal(2, session.GetInt32(Count)); // Not 1: the ring loaded, so the cookie opened.
         Assert.Single(replica.Services.GetRequiredService<KvStoreXmlRepository>().GetAllElements());
+    }
+
+    [Fact]
+    public async Task EveryEntryWebWritesIsOneTheStoreLetsWebCreate()
+    {
+        var store = new StubKvStore();
+        await using var replica = new WebReplica(store, "Cookie");
+        var keyId = await FirstKeyAsync(replica);
+        var keys = replica.Services.GetRequiredService<IKeyManager>();
+        keys.RevokeKey(keyId, "compromised");
+        keys.RevokeAllKeys(DateTimeOffset.UtcNow, "all of them");
+
+        Assert.Equal(3, store.Keys.Count);
+        foreach (var name in store.Keys)
+        {
+            Assert.True(KeyRingWriteRule.IsRingName(name), $"The store would refuse web's '{name}'.");
+            var bytes = System.Text.Encoding.UTF8.GetByteCount(store.Read(name)!);
+            Assert.True(bytes * 4 < KeyRingWriteRule.MaxValueBytes, $"'{name}' is {bytes} bytes: too close to the store's bound of {KeyRingWriteRule.MaxValueBytes}.");
+        }
     }
 
     /// <summary>The id of the key the replica's first session was sealed with.</summary>
