@@ -21,7 +21,9 @@ namespace Counter.Web.DataProtection;
 /// before sealing existed are adopted only when <see cref="KeyRingOptions.MigrateUnsealedKeys"/>
 /// asks for it. Without the key (Development only), elements are stored and read plain.
 /// </para>
-/// Elements are written create-only (the store lets web's credential do nothing else there). Data
+/// Elements are written create-only (the store lets web's credential do nothing else there, and only
+/// under the names Data Protection gives them); a name already taken must hold our own element, or
+/// the write throws <see cref="KeyRingConflictException"/>. Data
 /// Protection calls this synchronously and rarely (start-up, a refresh every ~24 h, a key roll
 /// every ~90 days), so blocking on the async client is acceptable here.
 /// </summary>
