@@ -53,6 +53,10 @@ public static class BatchApi
         {
             return error;
         }
+        if (await KeyRingWriteRule.CheckRoomAsync(request.HttpContext, puts.Items.Select(i => i.Put?.Key ?? ""), store.Storage, cancellationToken) is { } full)
+        {
+            return full;
+        }
 
         var accepted = puts.Items.Where(i => i.Put is not null).Select(i => i.Put!).ToList();
         var applied = accepted.Count == 0 ? [] : await store.Storage.PutEachAsync(accepted, cancellationToken);
@@ -148,11 +152,11 @@ public static class BatchApi
         {
             return Refuse($"puts[{index}]: {conditionError}");
         }
-        if (KeyRingWriteRule.Check(context, key, condition) is { } forbidden)
+        var value = Encoding.UTF8.GetBytes(item.GetProperty("value").GetRawText());
+        if (KeyRingWriteRule.Check(context, key, condition, value.Length) is { } forbidden)
         {
             return (default, forbidden);
         }
-        var value = Encoding.UTF8.GetBytes(item.GetProperty("value").GetRawText());
         return (value.Length > limits.MaxValueBytes
             ? new Item(null, WriteResult.TooLarge($"The value is {value.Length} bytes; the limit is {limits.MaxValueBytes}."))
             : new Item(new PutRequest(key, value, condition, timeToLive), null), null);

@@ -79,6 +79,14 @@ public static class KeysApi
         {
             return invalid;
         }
+        if (KeyRingWriteRule.Check(request.HttpContext, key, condition, body!.Length) is { } tooLarge)
+        {
+            return tooLarge;
+        }
+        if (await KeyRingWriteRule.CheckRoomAsync(request.HttpContext, [key], store.Storage, cancellationToken) is { } full)
+        {
+            return full;
+        }
 
         var result = await store.Storage.PutAsync(key, body!, condition, timeToLive, cancellationToken);
         switch (result.Outcome)

@@ -24,11 +24,12 @@ public sealed class KvStoreProcess : IAsyncDisposable
     /// <summary>
     /// Starts a store and waits until <paramref name="readyPath"/> answers 2xx: <c>/health</c> (can serve writes)
     /// by default, <c>/alive</c> for a store expected to start unhealthy. <paramref name="environment"/> adds
-    /// variables to the process's environment.
+    /// variables to the process's environment; <paramref name="url"/> is where it listens (a free loopback
+    /// port when null; give the old one to restart a store where its clients look).
     /// </summary>
-    public static async Task<KvStoreProcess> StartAsync(string dataPath, string readyPath = "/health", IReadOnlyDictionary<string, string>? environment = null)
+    public static async Task<KvStoreProcess> StartAsync(string dataPath, string readyPath = "/health", IReadOnlyDictionary<string, string>? environment = null, Uri? url = null)
     {
-        var url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
+        url ??= new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var process = Launch(dataPath, url, _ => { }, environment);
         var store = new KvStoreProcess(process, url);
         await store.WaitReadyAsync(readyPath);

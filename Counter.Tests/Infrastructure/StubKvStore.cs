@@ -23,6 +23,9 @@ public sealed class StubKvStore
 
     public ICollection<string> Keys => _entries.Keys;
 
+    /// <summary>Keys the listing returns twice, as a Redis SCAN may during a rehash.</summary>
+    public ISet<string> ListedTwice { get; } = new HashSet<string>(StringComparer.Ordinal);
+
     /// <summary>Writes a value directly, as whoever holds the operations credential or the store's files could.</summary>
     public void Plant(string key, string json) => _entries[key] = (Encoding.UTF8.GetBytes(json), Interlocked.Increment(ref _version));
 
@@ -83,6 +86,7 @@ public sealed class StubKvStore
     private HttpResponseMessage Entries(string prefix)
     {
         var lines = _entries.Where(e => e.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .SelectMany(e => ListedTwice.Contains(e.Key) ? new[] { e, e } : [e])
             .Select(e => $"{{\"key\":{System.Text.Json.JsonSerializer.Serialize(e.Key)},\"value\":{Encoding.UTF8.GetString(e.Value.Value)},\"version\":{e.Value.Version}}}\n");
         return new HttpResponseMessage(HttpStatusCode.OK) { Content = new StringContent(string.Concat(lines), Encoding.UTF8, "application/x-ndjson") };
     }

@@ -68,7 +68,8 @@ public sealed class StoreCredentialTests(ServerSideAppFixture app) : IDisposable
     [Fact]
     public async Task TheWebCredentialCreatesKeyRingEntriesButNeverReplacesTouchesOrDeletesThem()
     {
-        var key = $"dataprotection:test-{Guid.NewGuid():N}";
+        var key = $"dataprotection:sealed:key-{Guid.NewGuid():D}";
+        var secondKey = $"dataprotection:sealed:key-{Guid.NewGuid():D}";
         using var create = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{key}") { Content = Json("\"<key/>\"") };
         create.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
         using var created = await _web.SendAsync(create);
@@ -81,7 +82,7 @@ public sealed class StoreCredentialTests(ServerSideAppFixture app) : IDisposable
         using var touch = await _web.PostAsync($"/v1/keys/{key}/touch?ttl=1", null);
         using var delete = await _web.DeleteAsync($"/v1/keys/{key}");
         using var batch = await _web.PostAsync("/v1/batch", Json($$"""{"puts":[{"key":"{{_key}}","value":1},{"key":"{{key}}","value":"<planted/>","ifMatch":{{System.Text.Json.JsonSerializer.Serialize(etag)}}}]}"""));
-        using var newKeyRingKey = await _web.PostAsync("/v1/batch", Json($$"""{"puts":[{"key":"{{key}}-2","value":"<key/>","ifNoneMatch":"*"}]}"""));
+        using var newKeyRingKey = await _web.PostAsync("/v1/batch", Json($$"""{"puts":[{"key":"{{secondKey}}","value":"<key/>","ifNoneMatch":"*"}]}"""));
 
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         await ProblemAssert.IsAsync(replace, HttpStatusCode.Forbidden, "only create");
@@ -95,8 +96,10 @@ public sealed class StoreCredentialTests(ServerSideAppFixture app) : IDisposable
         using var sessionKey = await _operations.GetAsync($"/v1/keys/{_key}");
         Assert.Equal(HttpStatusCode.NotFound, sessionKey.StatusCode);
         // The operations credential is not bound by the rule.
-        using var cleared = await _operations.DeleteAsync($"/v1/keys?prefix={key}");
-        Assert.Equal(HttpStatusCode.OK, cleared.StatusCode);
+        using var cleared = await _operations.DeleteAsync($"/v1/keys/{key}");
+        using var clearedSecond = await _operations.DeleteAsync($"/v1/keys/{secondKey}");
+        Assert.Equal(HttpStatusCode.NoContent, cleared.StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, clearedSecond.StatusCode);
     }
 
     [Theory]

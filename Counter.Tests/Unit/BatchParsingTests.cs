@@ -130,7 +130,7 @@ public sealed class BatchParsingTests
         KeyRingWriteRule.MarkWebTier(web);
 
         var replace = BatchApi.Parse(Bytes("""{"puts":[{"key":"dataprotection:k","value":"<key/>"}]}"""), Limits, web);
-        var create = BatchApi.Parse(Bytes("""{"puts":[{"key":"dataprotection:k","value":"<key/>","ifNoneMatch":"*"}]}"""), Limits, web);
+        var create = BatchApi.Parse(Bytes("""{"puts":[{"key":"dataprotection:sealed:key-0f8fad5b-d9cb-469f-a165-70867728950e","value":"<key/>","ifNoneMatch":"*"}]}"""), Limits, web);
         var operations = Parse("""{"puts":[{"key":"dataprotection:k","value":"<key/>"}]}""");
 
         Assert.Equal(StatusCodes.Status403Forbidden, replace?.Error?.StatusCode);

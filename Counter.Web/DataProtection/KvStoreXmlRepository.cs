@@ -21,7 +21,9 @@ namespace Counter.Web.DataProtection;
 /// before sealing existed are adopted only when <see cref="KeyRingOptions.MigrateUnsealedKeys"/>
 /// asks for it. Without the key (Development only), elements are stored and read plain.
 /// </para>
-/// Elements are written create-only (the store lets web's credential do nothing else there). Data
+/// Elements are written create-only (the store lets web's credential do nothing else there, and only
+/// under the names Data Protection gives them); a name already taken must hold our own element, or
+/// the write throws <see cref="KeyRingConflictException"/>. Data
 /// Protection calls this synchronously and rarely (start-up, a refresh every ~24 h, a key roll
 /// every ~90 days), so blocking on the async client is acceptable here.
 /// </summary>
@@ -31,6 +33,10 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
     public const string SealedPrefix = StoreKeyPrefixes.KeyRing + "sealed:";
 
     private static readonly XName SealedElement = XName.Get("element", "urn:counter:keyring");
+
+    private static readonly XName RevocationName = "revocation";
+
+    private static readonly XmlReaderSettings SafeXml = new() { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, IgnoreWhitespace = true };
 
     /// <summary>Where Data Protection marks the parts of an element that must never be stored in the clear.</summary>
     private static readonly XName RequiresEncryption = XName.Get("requiresEncryption", "http://schemas.asp.net/2015/03/dataProtection");
@@ -45,13 +51,15 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
     public IReadOnlyCollection<XElement> GetAllElements()
     {
         LogLoading(Logger);
-        var entries = Store.ListEntriesAsync(StoreKeyPrefixes.KeyRing, CancellationToken.None).GetAwaiter().GetResult();
+        // A Redis SCAN may return a key twice; Data Protection refuses a key it sees twice.
+        var entries = Store.ListEntriesAsync(StoreKeyPrefixes.KeyRing, CancellationToken.None).GetAwaiter().GetResult()
+            .DistinctBy(e => e.Key, StringComparer.Ordinal).ToList();
         var elements = new List<XElement>(entries.Count);
         if (Key is not { } key)
         {
             foreach (var entry in entries)
             {
-                if (TryParse(entry) is { } element)
+                if (TryParse(entry.Value) is { } element)
                 {
                     elements.Add(element);
                 }
@@ -62,33 +70,34 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
             }
             return elements;
         }
-        var storeKeys = entries.Select(e => e.Key).ToHashSet(StringComparer.Ordinal);
-        var adoptUnsealed = services.GetRequiredService<IOptions<KeyRingOptions>>().Value.MigrateUnsealedKeys;
-        foreach (var entry in entries)
+        var opened = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var entry in entries.Where(e => e.Key.StartsWith(SealedPrefix, StringComparison.Ordinal)))
         {
-            if (entry.Key.StartsWith(SealedPrefix, StringComparison.Ordinal))
+            if (Open(key, entry.Key, entry.Value) is { } element)
             {
-                if (Open(key, entry) is { } opened)
-                {
-                    elements.Add(opened);
-                }
-                else
-                {
-                    LogIgnored(Logger, entry.Key, $"it is not sealed under {KeyRingOptions.KeyEncryptionKeySetting} (key {key.Id})");
-                }
+                elements.Add(element);
+                opened.Add(entry.Key);
             }
-            else if (!storeKeys.Contains(SealedName(entry.Key)))
+            else
             {
-                if (adoptUnsealed && Adopt(key, entry) is { } adopted)
-                {
-                    elements.Add(adopted);
-                }
-                else
-                {
-                    LogIgnored(Logger, entry.Key, $"it is not sealed (set {KeyRingOptions.MigrateUnsealedKeysSetting}=true for one start to adopt keys written before the key ring was sealed)");
-                }
+                LogIgnored(Logger, entry.Key, $"it is not sealed under {KeyRingOptions.KeyEncryptionKeySetting} (key {key.Id})");
             }
-            // Otherwise it is an element already adopted: its sealed copy is read instead.
+        }
+        var adoptUnsealed = services.GetRequiredService<IOptions<KeyRingOptions>>().Value.MigrateUnsealedKeys;
+        foreach (var entry in entries.Where(e => !e.Key.StartsWith(SealedPrefix, StringComparison.Ordinal)))
+        {
+            if (opened.Contains(SealedName(entry.Key)))
+            {
+                continue; // Adopted already: its sealed copy was read instead.
+            }
+            if (adoptUnsealed && Adopt(key, entry) is { } adopted)
+            {
+                elements.Add(adopted);
+            }
+            else
+            {
+                LogIgnored(Logger, entry.Key, $"it is not sealed (set {KeyRingOptions.MigrateUnsealedKeysSetting}=true for one start to adopt keys written before the key ring was sealed)");
+            }
         }
         return elements;
     }
@@ -99,10 +108,60 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
         if (Key is { } key)
         {
             name = SealedName(name);
-            element = Seal(key, name, element);
+            CreateOrFindOurs(name, Seal(key, name, element), element, key);
         }
-        Store.PutIfAsync(name, Serialize(element), ifMatch: null, timeToLive: null, CancellationToken.None).GetAwaiter().GetResult();
+        else
+        {
+            CreateOrFindOurs(name, element, element, key: null);
+        }
     }
+
+    /// <summary>
+    /// Creates <paramref name="name"/> (create-only). When the name is taken, what is there must be
+    /// ours: it opens under the key-encryption key (so a holder of that key wrote it for this name)
+    /// and says what <paramref name="element"/> says (a retry whose answer was lost, or another
+    /// replica doing the same thing); that element is returned. Anything else throws
+    /// <see cref="KeyRingConflictException"/>, logged as an error: nothing the store holds may make
+    /// a key-ring write vanish in silence.
+    /// </summary>
+    private XElement CreateOrFindOurs(string name, XElement stored, XElement element, KeyEncryptionKey? key)
+    {
+        var result = Store.PutIfAsync(name, Serialize(stored), ifMatch: null, timeToLive: null, CancellationToken.None).GetAwaiter().GetResult();
+        if (result.Written)
+        {
+            return element;
+        }
+        var current = result.Current ?? Store.GetAsync(name, CancellationToken.None).GetAwaiter().GetResult();
+        XElement? existing = null;
+        if (current is not null)
+        {
+            var value = JsonSerializer.Deserialize<JsonElement>(current.Value);
+            existing = key is null ? TryParse(value) : Open(key, name, value);
+        }
+        if (existing is not null && SameEffect(existing, element))
+        {
+            LogFoundOurs(Logger, name);
+            return existing;
+        }
+        var conflict = new KeyRingConflictException(
+            $"The key-ring entry '{name}' could not be created: the store already holds one under that name that " +
+            (current is null ? "vanished when read (web's credential cannot delete key-ring entries)." :
+             existing is null ? $"is not sealed under {KeyRingOptions.KeyEncryptionKeySetting}, so whoever can write the store planted it." :
+             "says something else.") +
+            " Remove it with the store's operations credential, then repeat what wrote it.");
+        LogConflict(Logger, name, conflict);
+        throw conflict;
+    }
+
+    /// <summary>
+    /// The same element, or two revocations of the same key (they differ only in when and why; the
+    /// store key already names the key, or the date of a revocation of every key).
+    /// </summary>
+    private static bool SameEffect(XElement a, XElement b) =>
+        XNode.DeepEquals(a, b)
+        || (a.Name == RevocationName && b.Name == RevocationName
+            && (string?)a.Element("key")?.Attribute("id") is { } id && id == (string?)b.Element("key")?.Attribute("id")
+            && (id != "*" || (string?)a.Element("revocationDate") == (string?)b.Element("revocationDate")));
 
     /// <summary>
     /// Seals an element written before sealing existed, secret and whole, under its sealed name
@@ -110,7 +169,7 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
     /// </summary>
     private XElement? Adopt(KeyEncryptionKey key, ListedEntry entry)
     {
-        if (TryParse(entry) is not { } element)
+        if (TryParse(entry.Value) is not { } element)
         {
             return null;
         }
@@ -122,9 +181,9 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
                 new XAttribute("decryptorType", encrypted.DecryptorType.AssemblyQualifiedName!), encrypted.EncryptedElement));
         }
         var name = SealedName(entry.Key);
-        Store.PutIfAsync(name, Serialize(Seal(key, name, element)), ifMatch: null, timeToLive: null, CancellationToken.None).GetAwaiter().GetResult();
+        var adopted = CreateOrFindOurs(name, Seal(key, name, element), element, key);
         LogAdopted(Logger, entry.Key, name);
-        return element;
+        return adopted;
     }
 
     private static XElement Seal(KeyEncryptionKey key, string storeKey, XElement element) =>
@@ -132,15 +191,15 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
             Convert.ToBase64String(key.Seal(Encoding.UTF8.GetBytes(element.ToString(SaveOptions.DisableFormatting)), storeKey)));
 
     /// <summary>The element sealed under this store key by this key-encryption key; null for anything else.</summary>
-    private static XElement? Open(KeyEncryptionKey key, ListedEntry entry)
+    private static XElement? Open(KeyEncryptionKey key, string storeKey, JsonElement value)
     {
-        if (TryParse(entry) is not { } outer || outer.Name != SealedElement || (string?)outer.Attribute("kid") != key.Id)
+        if (TryParse(value) is not { } outer || outer.Name != SealedElement || (string?)outer.Attribute("kid") != key.Id)
         {
             return null;
         }
         try
         {
-            return XElement.Parse(Encoding.UTF8.GetString(key.Open(Convert.FromBase64String(outer.Value), entry.Key)));
+            return XElement.Parse(Encoding.UTF8.GetString(key.Open(Convert.FromBase64String(outer.Value), storeKey)));
         }
         catch (Exception ex) when (ex is CryptographicException or FormatException or XmlException)
         {
@@ -148,11 +207,20 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
         }
     }
 
-    private static XElement? TryParse(ListedEntry entry)
+    /// <summary>
+    /// The XML element a stored JSON string holds; null for anything else. Parsed before it is
+    /// authenticated, so no DTD is processed (no entity expansion for whoever planted it).
+    /// </summary>
+    private static XElement? TryParse(JsonElement value)
     {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return null;
+        }
         try
         {
-            return entry.Value.ValueKind == JsonValueKind.String ? XElement.Parse(entry.Value.GetString()!) : null;
+            using var reader = XmlReader.Create(new StringReader(value.GetString()!), SafeXml);
+            return XElement.Load(reader);
         }
         catch (XmlException)
         {
@@ -173,6 +241,12 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
 
     [LoggerMessage(303, LogLevel.Warning, "Ignored the key-ring element '{StoreKey}': {Reason}")]
     private static partial void LogIgnored(ILogger logger, string storeKey, string reason);
+
+    [LoggerMessage(304, LogLevel.Information, "The key-ring element '{StoreKey}' was already in the store, sealed by us and saying the same: kept")]
+    private static partial void LogFoundOurs(ILogger logger, string storeKey);
+
+    [LoggerMessage(305, LogLevel.Error, "A key-ring element could not be written: '{StoreKey}' is taken by an entry that is not ours")]
+    private static partial void LogConflict(ILogger logger, string storeKey, Exception exception);
 
     [LoggerMessage(302, LogLevel.Warning, "Adopted the unsealed key-ring element '{StoreKey}': sealed it as '{SealedKey}'")]
     private static partial void LogAdopted(ILogger logger, string storeKey, string sealedKey);
