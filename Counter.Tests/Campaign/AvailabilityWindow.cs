@@ -1,0 +1,10 @@
+namespace Counter.Tests.Campaign;
+
+/// <summary>A figure, not a verdict: of the operations begun in a window, how many were acknowledged.</summary>
+public sealed record AvailabilityWindow(string Label, int Operations, int Ok)
+{
+    public double Share => Operations == 0 ? 1 : (double)Ok / Operations;
+
+    public override string ToString() =>
+        $"{Label}: {Ok}/{Operations} ok ({Share:P1})";
+}
