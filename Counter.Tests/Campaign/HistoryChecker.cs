@@ -35,8 +35,8 @@ public static class HistoryChecker
 
     private static List<AvailabilityWindow> Availability(List<StoreOperation> store, List<PageOperation> pages, List<NemesisEvent> faults)
     {
-        var begun = store.Select(op => (op.Invoke, Ok: op.Outcome == Outcome.Ok))
-            .Concat(pages.Select(op => (op.Invoke, Ok: op.Outcome == Outcome.Ok)))
+        var begun = store.Select(op => (op.Invoke, op.Outcome))
+            .Concat(pages.Select(op => (op.Invoke, op.Outcome)))
             .ToList();
         var windows = faults
             .Select(fault => Window(fault.Describe(), begun.Where(op => op.Invoke >= fault.Start && op.Invoke <= fault.End)))
@@ -44,10 +44,10 @@ public static class HistoryChecker
         windows.Insert(0, Window("outside every fault", begun.Where(op => !faults.Any(fault => op.Invoke >= fault.Start && op.Invoke <= fault.End))));
         return windows;
 
-        static AvailabilityWindow Window(string label, IEnumerable<(long Invoke, bool Ok)> ops)
+        static AvailabilityWindow Window(string label, IEnumerable<(long Invoke, Outcome Outcome)> ops)
         {
             var list = ops.ToList();
-            return new AvailabilityWindow(label, list.Count, list.Count(op => op.Ok));
+            return new AvailabilityWindow(label, list.Count, list.Count(op => op.Outcome == Outcome.Ok), list.Count(op => op.Outcome == Outcome.Fail));
         }
     }
 }

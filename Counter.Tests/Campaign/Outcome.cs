@@ -9,6 +9,6 @@ public enum Outcome
     /// <summary>Definitely not applied (412, 413, 404, or a 503 the store says was never applied).</summary>
     Fail,
 
-    /// <summary>Unknown: a timeout, a reset connection, a 503 that may have applied. It may take effect at any time after its invocation, or never.</summary>
+    /// <summary>Unknown: a timeout, a reset or refused connection, a 503 that may have applied. It may take effect at any time after its invocation, or never.</summary>
     Info,
 }

@@ -18,9 +18,9 @@ namespace Counter.Tests.Campaign;
 /// already, so it undoes the last choice. (the set of operations taken, state) pairs already explored
 /// are memoised, which makes the search polynomial on most histories.</para>
 /// <para><c>fail</c> operations had no effect and are left out. An <c>info</c> operation has no return
-/// entry (its answer time is +∞): it may take effect at any point after its invocation, where a
-/// write whose condition fails there changes nothing, or never (the search is done once every
-/// answered operation is placed; what is left may go after all of them). An <c>info</c> write whose
+/// entry (its answer time is +∞): it may take effect at any point after its invocation where its
+/// condition holds, or never (the search is done once every answered operation is placed; what is
+/// left never took effect, or took effect after everything the history saw). An <c>info</c> write whose
 /// value no answer ever shows is left out too: applying it can only block later operations, never
 /// explain them.</para>
 /// </remarks>
@@ -153,13 +153,10 @@ internal sealed class RegisterSearch
 
     private bool TryStep(int op, int state, out int next)
     {
-        if (Holds(op, state))
-        {
-            next = _sets[op] == Unchanged ? state : _sets[op];
-            return true;
-        }
-        next = state;
-        return _ops[op].Outcome == Outcome.Info; // An unknown write whose condition fails here changes nothing.
+        // An unknown write is only taken where it changes something: leaving it out of the order
+        // (never applied) explains whatever a no-op step would, and spares the search its branches.
+        next = Holds(op, state) ? (_sets[op] == Unchanged ? state : _sets[op]) : state;
+        return Holds(op, state);
     }
 
     private sealed class Entry(int op, bool isCall, long time)
