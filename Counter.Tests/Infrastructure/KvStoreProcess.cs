@@ -97,11 +97,21 @@ public sealed class KvStoreProcess : IAsyncDisposable
     /// <summary>SIGTERM: the graceful stop an orchestrator sends.</summary>
     public async Task StopAsync()
     {
-        using (var kill = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
-        {
-            await kill.WaitForExitAsync();
-        }
+        await SignalAsync("TERM");
         await _process.WaitForExitAsync().WaitAsync(TestTimeouts.Startup);
+    }
+
+    /// <summary>SIGSTOP: the process freezes as in a long GC pause or a stalled VM; <see cref="ResumeAsync"/> wakes it.</summary>
+    public Task PauseAsync() => SignalAsync("STOP");
+
+    /// <summary>SIGCONT after <see cref="PauseAsync"/>.</summary>
+    public Task ResumeAsync() => SignalAsync("CONT");
+
+    private async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+            ?? throw new InvalidOperationException("Could not run kill.");
+        await kill.WaitForExitAsync().WaitAsync(TestTimeouts.Request);
     }
 
     public async ValueTask DisposeAsync()
