@@ -34,6 +34,11 @@ public sealed class EmbeddedClockStepTests : IDisposable
 
         // The sweeper has run since once the truly expired marker is reclaimed from the file.
         await WaitUntilReclaimedAsync("expired-marker");
+        // While the clock is ahead the session is still served: hidden, web would replace it with a fresh one.
+        using (var during = await client.GetAsync("/v1/keys/session-live"))
+        {
+            Assert.True(during.StatusCode == HttpStatusCode.OK, $"While the wall clock is 1,500 s ahead, the live entry answers {(int)during.StatusCode}.");
+        }
 
         // The clock is set right again: the session is there, with its value.
         await SetClockAsync(client, "stepSeconds=0");

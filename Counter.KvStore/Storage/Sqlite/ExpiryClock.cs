@@ -7,13 +7,13 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// plus the monotonic time elapsed since, which no step moves.
 ///
 /// <list type="bullet">
-/// <item><see cref="NowMs"/>, the later of the two, stamps expiries and decides what reads see. A
-/// wall clock stepped back cannot stamp an expiry early, nor show an expired entry again; a wall
-/// clock stepped ahead hides the entries that expire within the step for as long as it stays
-/// ahead (they are not deleted: they are there again once it is set right).</item>
-/// <item><see cref="SweepClockMs"/>, the earlier of the two, decides what the sweeper deletes, and
-/// only <see cref="SweepMargin"/> past it. Since an expiry was stamped by a clock at least as late
-/// as the anchored one, an entry written by this run is deleted only once at least its ttl (plus
+/// <item><see cref="NowMs"/>, the anchored clock, stamps expiries and decides what reads see: within
+/// a run only monotonic time counts, so a wall clock stepped either way neither hides a live entry
+/// (web would start a fresh session over the user's) nor shows an expired one again. The cost: time
+/// the monotonic clock does not count (a suspended VM) lengthens every live entry by that much.</item>
+/// <item><see cref="SweepClockMs"/>, the earlier of the wall and anchored clocks, decides what the
+/// sweeper deletes, and only <see cref="SweepMargin"/> past it. Since an expiry was stamped by the
+/// anchored clock, an entry written by this run is deleted only once at least its ttl (plus
 /// the margin) of monotonic time has passed since it was written, whatever the wall clock did.</item>
 /// <item>Entries written before this run started carry the previous runs' stamps, which this run's
 /// anchor (taken from a wall clock that may have been wrong at start) cannot vouch for. Until the
@@ -59,8 +59,8 @@ internal sealed class ExpiryClock
     /// <summary>How far the wall clock at start was behind the previous run's recorded sweep clock (0 if not).</summary>
     public long StartedBehindMs { get; }
 
-    /// <summary>The time that stamps expiries (now + ttl) and decides what is live: the later of the wall and anchored clocks.</summary>
-    public long NowMs() => Math.Max(WallMs(), AnchoredMs(ElapsedMs()));
+    /// <summary>The time that stamps expiries (now + ttl) and decides what is live: the anchored clock.</summary>
+    public long NowMs() => AnchoredMs(ElapsedMs());
 
     /// <summary>How far the wall clock is ahead of the anchored clock (negative: behind); a step shows here.</summary>
     public long WallAheadMs() => WallMs() - AnchoredMs(ElapsedMs());

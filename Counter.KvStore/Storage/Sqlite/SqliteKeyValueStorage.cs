@@ -177,7 +177,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     [LoggerMessage(4, LogLevel.Warning, "The wall clock at start is {Seconds} s behind the previous run's sweep clock; expiries are reckoned from that record instead")]
     private static partial void LogStartedBehind(ILogger logger, long seconds);
 
-    [LoggerMessage(5, LogLevel.Warning, "The wall clock is {Seconds} s off the monotonic clock since start (negative: behind): a clock step. Expiries are stamped by the later of the two and deleted by the earlier, so no live entry is deleted")]
+    [LoggerMessage(5, LogLevel.Warning, "The wall clock is {Seconds} s off the monotonic clock since start (negative: behind): a clock step. Expiries are stamped and judged by the monotonic clock and deleted by the earlier of the two, so no live entry is hidden or deleted")]
     private static partial void LogClockStepped(ILogger logger, long seconds);
 
     [LoggerMessage(6, LogLevel.Information, "The wall clock agrees with the monotonic clock since start again")]
