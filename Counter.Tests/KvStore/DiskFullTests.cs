@@ -14,20 +14,15 @@ namespace Counter.Tests.KvStore;
 public sealed class DiskFullTests : IAsyncLifetime
 {
     private const int SeededKeys = 50;
-    private readonly string _mount = Path.Combine(Path.GetTempPath(), "counter-tests", "tmpfs-" + Guid.NewGuid().ToString("N"));
-    private bool _mounted;
+    private TmpfsMount _disk = null!;
 
-    public async Task InitializeAsync()
-    {
-        Directory.CreateDirectory(_mount);
-        _mounted = await RunAsync("mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", _mount) == 0;
-    }
+    public async Task InitializeAsync() => _disk = await TmpfsMount.CreateAsync("8m");
 
     [SkippableFact]
     public async Task WritesAreRefusedWith507ReadsWorkNothingIsDamagedAndWritesResumeWhenSpaceIsBack()
     {
-        RequiredTools.SkipUnless(_mounted, "Mounting a tmpfs needs root: run the tests as root (as .ci/run does) or with CAP_SYS_ADMIN.");
-        var data = Path.Combine(_mount, "kv");
+        RequiredTools.SkipUnless(_disk.Mounted, TmpfsMount.NeedsRoot);
+        var data = Path.Combine(_disk.Path, "kv");
         var seeded = new Dictionary<string, string>();
         var refused = 0;
         var attempts = 0;
@@ -42,8 +37,7 @@ public sealed class DiskFullTests : IAsyncLifetime
                 Assert.Equal(HttpStatusCode.Created, put.StatusCode);
             }
 
-            var filler = Path.Combine(_mount, "filler");
-            FillDisk(filler);
+            _disk.Fill();
             var big = $"{{\"pad\":\"{new string('y', 60_000)}\"}}";
             for (attempts = 1; attempts <= 200 && refused == 0; attempts++)
             {
@@ -71,7 +65,7 @@ public sealed class DiskFullTests : IAsyncLifetime
             }
             Assert.Equal(HttpStatusCode.OK, await StatusAsync(client, "/alive"));
 
-            File.Delete(filler); // Space is back: /health turns back by itself, before any user write.
+            _disk.Free(); // Space is back: /health turns back by itself, before any user write.
             var waited = Stopwatch.StartNew();
             while (await StatusAsync(client, "/health") != HttpStatusCode.OK)
             {
@@ -117,62 +111,5 @@ public sealed class DiskFullTests : IAsyncLifetime
     private static Task<HttpResponseMessage> PutAsync(HttpClient client, string key, string json) =>
         client.PutAsync($"/v1/keys/{key}", new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
 
-    /// <summary>Writes a file until the file system has no byte left.</summary>
-    private static void FillDisk(string path)
-    {
-        var chunk = new byte[64 * 1024];
-        using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 0, FileOptions.None);
-        try
-        {
-            while (true)
-            {
-                file.Write(chunk);
-            }
-        }
-        catch (IOException)
-        {
-            // Full. Fill the last partial chunk too, byte by byte would be slow: halve until 1 byte.
-            for (var size = chunk.Length / 2; size > 0; size /= 2)
-            {
-                try
-                {
-                    file.Write(chunk.AsSpan(0, size));
-                }
-                catch (IOException)
-                {
-                    // That much no longer fits; try half.
-                }
-            }
-        }
-    }
-
-    public async Task DisposeAsync()
-    {
-        if (_mounted)
-        {
-            await RunAsync("umount", "-l", _mount);
-        }
-        try
-        {
-            Directory.Delete(_mount, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: it is under /tmp.
-        }
-    }
-
-    private static async Task<int> RunAsync(string command, params string[] arguments)
-    {
-        try
-        {
-            using var process = Process.Start(new ProcessStartInfo(command, arguments) { RedirectStandardError = true, RedirectStandardOutput = true })!;
-            await process.WaitForExitAsync().WaitAsync(TestTimeouts.Request);
-            return process.ExitCode;
-        }
-        catch (System.ComponentModel.Win32Exception)
-        {
-            return -1; // No such command.
-        }
-    }
+    public async Task DisposeAsync() => await _disk.DisposeAsync();
 }
