@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.CommandLine;
 using System.IO.Pipelines;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -9,37 +10,101 @@ namespace Counter.KvStore.Dump;
 /// <summary>
 /// The original <c>dump.py</c>: prints one line per active session, <c>{"key": value}</c>, read
 /// from a running store's streamed dump. Usage:
-/// <c>KVSTORE_CREDENTIAL=&lt;operations credential&gt; dump [--url http://localhost:5100] [--prefix session:]</c>.
-/// The credential comes from the environment only: a command-line argument shows in every user's
-/// process list (<c>ps</c>, /proc/*/cmdline) and in shell history.
+/// <c>KVSTORE_CREDENTIAL=&lt;operations credential&gt; dump [--url http://localhost:5100] [--prefix session:]</c>
+/// (<c>--help</c> lists the options). The command line is System.CommandLine's: <c>--x v</c> and
+/// <c>--x=v</c> both work, and an unknown or incomplete option is an error with exit code 2, never
+/// ignored. The credential comes from the environment only: a command-line argument shows in every
+/// user's process list (<c>ps</c>, /proc/*/cmdline) and in shell history, so <c>--credential</c> is
+/// refused, with that reason.
 /// </summary>
 public static class DumpCommand
 {
     public const string DefaultPrefix = StoreKeyPrefixes.Sessions;
 
-    public static async Task<int> RunAsync(string[] args)
-    {
-        var url = Option(args, "--url") ?? Environment.GetEnvironmentVariable("KVSTORE_URL") ?? "http://localhost:5100";
-        var credential = Environment.GetEnvironmentVariable("KVSTORE_CREDENTIAL");
-        var prefix = Option(args, "--prefix") ?? DefaultPrefix;
-        if (args.Contains("--credential"))
-        {
-            await Console.Error.WriteLineAsync("dump: --credential is refused: an argument shows in the process list. Set KVSTORE_CREDENTIAL instead.");
-            return 2;
-        }
-        if (string.IsNullOrEmpty(credential))
-        {
-            await Console.Error.WriteLineAsync("dump: set KVSTORE_CREDENTIAL to the store's operations credential (the AppHost's kvstore-operations-credential parameter).");
-            return 2;
-        }
+    /// <summary>Bad usage: an unknown, repeated or incomplete option, a bad value, or no credential.</summary>
+    public const int UsageError = 2;
 
-        using var http = new HttpClient { BaseAddress = new Uri(url), Timeout = TimeSpan.FromMinutes(10) };
+    /// <summary>The store refused or could not be reached.</summary>
+    public const int StoreError = 1;
+
+    private static readonly Option<Uri> Url = new("--url")
+    {
+        Description = "The store's address (default: KVSTORE_URL, else http://localhost:5100).",
+        HelpName = "address",
+        DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("KVSTORE_URL") is { Length: > 0 } url ? url : "http://localhost:5100"),
+        CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
+            ? url
+            : Refuse(result, $"--url must be an absolute http or https address, not '{result.Tokens[0].Value}'."),
+    };
+
+    private static readonly Option<string> Prefix = new("--prefix")
+    {
+        Description = $"Dump the entries whose keys start with this (default: {DefaultPrefix}).",
+        HelpName = "prefix",
+        DefaultValueFactory = _ => DefaultPrefix,
+    };
+
+    // Declared only to refuse it with the reason, instead of as an unknown option.
+    private static readonly Option<string> Credential = new("--credential") { Hidden = true };
+
+    /// <summary>Runs the dump; <paramref name="output"/> and <paramref name="error"/> default to the console's.</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    {
+        error ??= Console.Error;
+        var command = new RootCommand("Prints every session of a running Counter store, one {\"key\": value} line each, as the original dump.py did. The store's operations credential comes from KVSTORE_CREDENTIAL.")
+        {
+            Url, Prefix, Credential,
+        };
+        var parsed = command.Parse(args);
+        if (parsed.GetResult(Credential) is not null)
+        {
+            await error.WriteLineAsync("dump: --credential is refused: an argument shows in the process list. Set KVSTORE_CREDENTIAL instead.");
+            return UsageError;
+        }
+        if (parsed.Errors.Count > 0)
+        {
+            await error.WriteLineAsync($"dump: {parsed.Errors[0].Message} (dump --help lists the options)");
+            return UsageError;
+        }
+        command.SetAction(async (result, _) =>
+        {
+            var credential = Environment.GetEnvironmentVariable("KVSTORE_CREDENTIAL");
+            if (string.IsNullOrEmpty(credential))
+            {
+                await error.WriteLineAsync("dump: set KVSTORE_CREDENTIAL to the store's operations credential (the AppHost's kvstore-operations-credential parameter).");
+                return UsageError;
+            }
+            return await DumpAsync(result.GetValue(Url)!, result.GetValue(Prefix)!, credential, error);
+        });
+        // The dump, or --help (printed to output, exit code 0).
+        return await parsed.InvokeAsync(new InvocationConfiguration { Output = output ?? Console.Out, Error = error });
+    }
+
+    private static Uri Refuse(System.CommandLine.Parsing.ArgumentResult result, string message)
+    {
+        result.AddError(message);
+        return null!;
+    }
+
+    private static async Task<int> DumpAsync(Uri url, string prefix, string credential, TextWriter error)
+    {
+        using var http = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromMinutes(10) };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", credential);
-        using var response = await http.GetAsync($"/v1/entries?prefix={Uri.EscapeDataString(prefix)}", HttpCompletionOption.ResponseHeadersRead);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.GetAsync($"/v1/entries?prefix={Uri.EscapeDataString(prefix)}", HttpCompletionOption.ResponseHeadersRead);
+        }
+        catch (HttpRequestException ex)
+        {
+            await error.WriteLineAsync($"dump: could not reach the store at {url}: {ex.Message}");
+            return StoreError;
+        }
+        using var _ = response;
         if (!response.IsSuccessStatusCode)
         {
-            await Console.Error.WriteLineAsync($"dump: the store answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
-            return 1;
+            await error.WriteLineAsync($"dump: the store answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+            return StoreError;
         }
 
         await using var stream = await response.Content.ReadAsStreamAsync();
@@ -103,11 +168,5 @@ public static class DumpCommand
             output.Write(segment.Span);
         }
         output.Write("}\n"u8);
-    }
-
-    private static string? Option(string[] args, string name)
-    {
-        var index = Array.IndexOf(args, name);
-        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
     }
 }
