@@ -23,6 +23,11 @@ namespace Counter.Tests.Campaign;
 /// left never took effect, or took effect after everything the history saw). An <c>info</c> write whose
 /// value no answer ever shows is left out too: applying it can only block later operations, never
 /// explain them.</para>
+/// <para>A step of the store's wall clock ahead past every ttl is a pair of stand-in operations,
+/// <see cref="StoreOperationKind.Hide"/> then <see cref="StoreOperationKind.Reveal"/>: while hidden, the
+/// key's value is there but reads see it absent, a create may replace it, and a compare-and-set
+/// against it fails; revealed, it is live again unless something replaced it. A value that is gone
+/// after the reveal was lost.</para>
 /// </remarks>
 internal sealed class RegisterSearch
 {
@@ -31,6 +36,11 @@ internal sealed class RegisterSearch
     private const int AnyValue = -2;
     private const int NoState = -3;
     private const int Unchanged = -1;
+    private const int SetHidden = -4;
+    private const int SetRevealed = -5;
+
+    /// <summary>Marks a state whose value is hidden by a clock that is ahead.</summary>
+    private const int Hidden = 1 << 30;
 
     private readonly string _key;
     private readonly List<StoreOperation> _ops = [];
@@ -109,7 +119,8 @@ internal sealed class RegisterSearch
 
     private void Add(StoreOperation op)
     {
-        var requires = op.Kind == StoreOperationKind.Read
+        var requires = op.Kind is StoreOperationKind.Hide or StoreOperationKind.Reveal ? AnyState
+            : op.Kind == StoreOperationKind.Read
             ? Id(op.Observed)
             : op.Condition switch
             {
@@ -121,6 +132,8 @@ internal sealed class RegisterSearch
         {
             StoreOperationKind.Read => Unchanged,
             StoreOperationKind.Put => Id(op.Written ?? throw new InvalidDataException($"Put #{op.Id} names no written value.")),
+            StoreOperationKind.Hide => SetHidden,
+            StoreOperationKind.Reveal => SetRevealed,
             _ => Absent,
         };
         _ops.Add(op);
@@ -146,8 +159,10 @@ internal sealed class RegisterSearch
     private bool Holds(int op, int state) => _requires[op] switch
     {
         AnyState => true,
-        AnyValue => state != Absent,
+        AnyValue => state is not Absent and < Hidden,
         NoState => false,
+        // A hidden value reads as absent, and a create may replace it.
+        Absent => state == Absent || state >= Hidden,
         var required => state == required,
     };
 
@@ -155,7 +170,13 @@ internal sealed class RegisterSearch
     {
         // An unknown write is only taken where it changes something: leaving it out of the order
         // (never applied) explains whatever a no-op step would, and spares the search its branches.
-        next = Holds(op, state) ? (_sets[op] == Unchanged ? state : _sets[op]) : state;
+        next = !Holds(op, state) ? state : _sets[op] switch
+        {
+            Unchanged => state,
+            SetHidden => state == Absent ? state : state | Hidden,
+            SetRevealed => state & ~Hidden,
+            var value => value,
+        };
         return Holds(op, state);
     }
 
@@ -358,7 +379,9 @@ internal sealed class RegisterSearch
 
     private bool WrittenBy(int value) => _sets.Contains(value);
 
-    private string Show(int state) => state == Absent ? "nothing (absent)" : $"'{_values[state]}'";
+    private string Show(int state) => state == Absent ? "nothing (absent)"
+        : state >= Hidden ? $"'{_values[state & ~Hidden]}' (hidden: the wall clock is ahead)"
+        : $"'{_values[state]}'";
 
     /// <summary>A point of the search already explored: which operations were taken, and the state they left.</summary>
     private readonly struct Explored(ulong[] taken, int state, ulong hash) : IEquatable<Explored>

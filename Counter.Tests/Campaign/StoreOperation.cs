@@ -51,6 +51,8 @@ public sealed record StoreOperation : HistoryEvent
         {
             StoreOperationKind.Read => $"read {Key}",
             StoreOperationKind.Put => $"put {Key} = '{Written}'",
+            StoreOperationKind.Hide => $"wall clock ahead: {Key}'s value may be hidden",
+            StoreOperationKind.Reveal => $"wall clock set right: {Key}'s hidden value is back",
             _ => $"delete {Key}",
         });
         text.Append(Condition switch

@@ -200,7 +200,55 @@ public sealed class LinearizabilityCheckerTests(ITestOutputHelper output)
         Assert.Equal(2, report.Keys.Count);
     }
 
-    private CheckReport Check(params StoreOperation[] history)
+    [Fact]
+    public void AValueHiddenWhileTheWallClockIsAheadAndBackAfterwardsPasses()
+    {
+        var report = Check([
+            Put(1, p: 0, 0, 10, "a", v: 1, Precondition.IfNoneMatch),
+            ClockAhead(start: 20, healed: 60, end: 70),
+            Read(2, p: 1, 30, 40, null, v: null),
+            Put(3, p: 1, 42, 48, "b", v: 3, Precondition.IfMatch, ifMatch: 1, outcome: Outcome.Fail),
+            Read(4, p: 1, 80, 90, "a", v: 1)]);
+
+        Assert.True(report.Valid, report.Describe());
+    }
+
+    [Fact]
+    public void ACreateOverAHiddenValueReplacesItForGood()
+    {
+        var report = Check([
+            Put(1, p: 0, 0, 10, "a", v: 1, Precondition.IfNoneMatch),
+            ClockAhead(start: 20, healed: 60, end: 70),
+            Put(2, p: 1, 30, 40, "b", v: 2, Precondition.IfNoneMatch),
+            Read(3, p: 1, 80, 90, "b", v: 2)]);
+
+        Assert.True(report.Valid, report.Describe());
+    }
+
+    [Fact]
+    public void AValueStillGoneOnceTheClockIsSetRightWasLost()
+    {
+        var report = Check([
+            Put(1, p: 0, 0, 10, "a", v: 1, Precondition.IfNoneMatch),
+            ClockAhead(start: 20, healed: 60, end: 70),
+            Read(2, p: 1, 30, 40, null, v: null),
+            Read(3, p: 1, 80, 90, null, v: null)]);
+
+        Assert.Equal("not linearizable", Assert.Single(report.Anomalies).Kind);
+    }
+
+    [Fact]
+    public void AValueHiddenWithoutAClockStepIsStillAVanishedWrite()
+    {
+        var report = Check(
+            Put(1, p: 0, 0, 10, "a", v: 1, Precondition.IfNoneMatch),
+            Read(2, p: 1, 30, 40, null, v: null),
+            Read(3, p: 1, 80, 90, "a", v: 1));
+
+        Assert.Single(report.Anomalies);
+    }
+
+    private CheckReport Check(params HistoryEvent[] history)
     {
         var report = HistoryChecker.Check(history);
         output.WriteLine(report.Describe());
@@ -213,6 +261,9 @@ public sealed class LinearizabilityCheckerTests(ITestOutputHelper output)
             Id = id, Process = p, Key = "k", Kind = StoreOperationKind.Put, Condition = condition, IfMatch = ifMatch,
             Written = value, Invoke = invoke, Return = returned, Outcome = outcome, Version = outcome == Outcome.Ok ? v : null,
         };
+
+    private static NemesisEvent ClockAhead(long start, long healed, long end) =>
+        new() { Fault = "clock-ahead", Target = "kvstore", Start = start, Healed = healed, End = end };
 
     private static StoreOperation Read(long id, int p, long invoke, long returned, string? value, long? v) => new()
     {
