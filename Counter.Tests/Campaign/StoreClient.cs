@@ -10,9 +10,11 @@ namespace Counter.Tests.Campaign;
 /// A store client of the campaign: one logical process doing random reads, compare-and-set writes
 /// (<c>If-Match</c>), creates (<c>If-None-Match: *</c>), deletes with <c>If-Match</c> and batches on
 /// the run's keys, one operation at a time, recording each with its outcome. It writes values no
-/// other write writes (<c>p{process}-{n}</c>) and uses the versions its own answers showed.
+/// other write writes (<c>p{process}-{n}</c>) and uses the versions its own answers showed. With
+/// <paramref name="ttlSeconds"/>, every write carries that time to live (far longer than a run, so
+/// nothing expires unless the store's clock is stepped past it).
 /// </summary>
-public sealed class StoreClient(int process, HttpClient http, HistoryRecorder history, IReadOnlyList<string> keys, Random random)
+public sealed class StoreClient(int process, HttpClient http, HistoryRecorder history, IReadOnlyList<string> keys, Random random, int? ttlSeconds = null)
 {
     private readonly Dictionary<string, long> _known = new(StringComparer.Ordinal);
     private int _written;
@@ -64,7 +66,7 @@ public sealed class StoreClient(int process, HttpClient http, HistoryRecorder hi
     {
         var value = NextValue();
         var ifMatch = condition == Precondition.IfMatch ? _known[key] : (long?)null;
-        using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{key}")
+        using var request = new HttpRequestMessage(HttpMethod.Put, $"/v1/keys/{key}{(ttlSeconds is { } ttl ? $"?ttl={ttl.ToString(CultureInfo.InvariantCulture)}" : "")}")
         {
             Content = new StringContent(JsonSerializer.Serialize(value), Encoding.UTF8, "application/json"),
         };
@@ -121,6 +123,10 @@ public sealed class StoreClient(int process, HttpClient http, HistoryRecorder hi
         {
             var put = new JsonObject { ["key"] = item.Key, ["value"] = item.Value };
             put[item.IfMatch is null ? "ifNoneMatch" : "ifMatch"] = item.IfMatch is { } version ? Quoted(version) : "*";
+            if (ttlSeconds is { } ttl)
+            {
+                put["ttl"] = ttl;
+            }
             puts.Add(put);
         }
         using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/batch")

@@ -25,12 +25,13 @@ public sealed class KvStoreProcess : IAsyncDisposable
     /// Starts a store and waits until <paramref name="readyPath"/> answers 2xx: <c>/health</c> (can serve writes)
     /// by default, <c>/alive</c> for a store expected to start unhealthy. <paramref name="environment"/> adds
     /// variables to the process's environment; <paramref name="url"/> is where it listens (a free loopback
-    /// port when null; give the old one to restart a store where its clients look).
+    /// port when null; give the old one to restart a store where its clients look). <paramref name="dll"/> runs
+    /// another build of the store (this build's by default), e.g. an older commit's for a regression hunt.
     /// </summary>
-    public static async Task<KvStoreProcess> StartAsync(string dataPath, string readyPath = "/health", IReadOnlyDictionary<string, string>? environment = null, Uri? url = null)
+    public static async Task<KvStoreProcess> StartAsync(string dataPath, string readyPath = "/health", IReadOnlyDictionary<string, string>? environment = null, Uri? url = null, string? dll = null)
     {
         url ??= new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        var process = Launch(dataPath, url, _ => { }, environment);
+        var process = Launch(dataPath, url, _ => { }, environment, dll);
         var store = new KvStoreProcess(process, url);
         await store.WaitReadyAsync(readyPath);
         return store;
@@ -54,11 +55,12 @@ public sealed class KvStoreProcess : IAsyncDisposable
         return (process.ExitCode, string.Join('\n', output));
     }
 
-    private static Process Launch(string dataPath, Uri url, Action<string> onOutput, IReadOnlyDictionary<string, string>? environment)
+    private static Process Launch(string dataPath, Uri url, Action<string> onOutput, IReadOnlyDictionary<string, string>? environment, string? dll = null)
     {
-        var start = new ProcessStartInfo("dotnet", [Repository.KvStoreDll])
+        dll ??= Repository.KvStoreDll;
+        var start = new ProcessStartInfo("dotnet", [dll])
         {
-            WorkingDirectory = Path.GetDirectoryName(Repository.KvStoreDll)!,
+            WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,

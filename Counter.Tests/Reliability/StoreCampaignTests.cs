@@ -1,7 +1,5 @@
 using System.Globalization;
-using System.Net.Http.Headers;
 using Counter.Tests.Campaign;
-using Counter.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace Counter.Tests.Reliability;
@@ -9,67 +7,47 @@ namespace Counter.Tests.Reliability;
 /// <summary>
 /// The campaign on the embedded store, short: store clients doing random reads, compare-and-sets,
 /// creates, deletes and batches on a few shared keys while a seeded nemesis kills (-9) and restarts
-/// the store or pauses it (SIGSTOP/SIGCONT); then the checker, from the recorded history alone, must
-/// find every key linearizable. The seed is printed; <c>CAMPAIGN_SEED=n</c> replays its fault schedule.
+/// the store, pauses it (SIGSTOP/SIGCONT) or steps its wall clock 1,500 s ahead or behind (past every
+/// write's ttl) and back; then the checker, from the recorded history alone, must find every key
+/// linearizable. The seed is printed; <c>CAMPAIGN_SEED=n</c> replays its fault schedule, and
+/// <c>CAMPAIGN_KVSTORE_DLL=path</c> runs the same campaign against another build of the store.
+/// A deliberately wrong store (one that ignores preconditions) must be caught.
 /// </summary>
 [Trait("Category", "Reliability")]
 public sealed class StoreCampaignTests(ITestOutputHelper output) : IDisposable
 {
-    private static readonly TimeSpan Length = TimeSpan.FromSeconds(30);
-    private const int Clients = 6;
-    private const int Keys = 5;
-
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "counter-tests", "campaign-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task EveryKeyStaysLinearizableThroughKillsAndPauses()
+    public async Task EveryKeyStaysLinearizableThroughKillsPausesAndClockSteps()
     {
-        var seed = Environment.GetEnvironmentVariable("CAMPAIGN_SEED") is { Length: > 0 } given
-            ? int.Parse(given, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
-        var schedule = NemesisSchedule.ForEmbeddedStore(seed, Length);
-        output.WriteLine($"Seed {seed} (CAMPAIGN_SEED={seed} replays it); {Clients} clients on {Keys} keys for {Length.TotalSeconds} s; faults:");
-        schedule.ForEach(plan => output.WriteLine("    " + plan));
-
-        var history = new HistoryRecorder();
-        var keys = Enumerable.Range(0, Keys).Select(i => $"campaign-k{i}").ToArray();
-        await using var nemesis = new StoreNemesis(_dataPath, await KvStoreProcess.StartAsync(_dataPath), history);
-        // Below the longest pause, so paused operations time out and are recorded as unknown (info).
-        using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
+        var options = new StoreCampaignOptions
         {
-            BaseAddress = nemesis.Store.Url,
-            Timeout = TimeSpan.FromSeconds(2),
+            Seed = Environment.GetEnvironmentVariable("CAMPAIGN_SEED") is { Length: > 0 } given
+                ? int.Parse(given, CultureInfo.InvariantCulture)
+                : Random.Shared.Next(),
+            Length = TimeSpan.FromSeconds(30),
+            ClockSteps = true,
+            StoreDll = Environment.GetEnvironmentVariable("CAMPAIGN_KVSTORE_DLL") is { Length: > 0 } dll ? dll : null,
         };
-        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CounterAppFixture.OperationsCredential);
+        var (report, _, schedule) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();
 
-        using (var stop = new CancellationTokenSource(Length))
-        {
-            var clients = Enumerable.Range(0, Clients)
-                .Select(process => new StoreClient(process, http, history, keys, new Random(seed + process + 1)))
-                .Select(client => Task.Run(() => client.RunAsync(stop.Token)))
-                .ToList();
-            await nemesis.RunAsync(schedule, stop.Token);
-            await Task.WhenAll(clients).WaitAsync(Length + TestTimeouts.Request);
-        }
-        // Every fault is healed: a last read of each key shows what stayed.
-        var last = new StoreClient(Clients, http, history, keys, new Random(seed));
-        foreach (var key in keys)
-        {
-            Assert.True(await last.ReadAsync(key), $"The store did not answer the last read of {key} after every fault was healed.");
-        }
-
-        var events = history.Snapshot();
-        var report = HistoryChecker.Check(events);
-        output.WriteLine(report.Describe());
-        if (!report.Valid)
-        {
-            var saved = Path.Combine(Path.GetTempPath(), "counter-tests", $"campaign-history-{seed}.jsonl");
-            HistoryFile.Save(events, saved);
-            output.WriteLine($"History saved to {saved} (HistoryFile.Load, then HistoryChecker.Check, checks it again).");
-        }
-        Assert.True(report.Valid, $"Seed {seed}: {report.Anomalies.Count} anomalies, {report.Undecided.Count} keys unknown:\n{report.Describe()}");
+        Assert.True(report.Valid, $"Seed {options.Seed}: {report.Anomalies.Count} anomalies, {report.Undecided.Count} keys unknown:\n{report.Describe()}");
         Assert.True(report.StoreOutcomes.GetValueOrDefault(Outcome.Ok) >= 100, "The workload barely ran: " + report.Describe());
         Assert.Equal(schedule.Count, report.Faults.Count);
+    }
+
+    [Fact]
+    public async Task AStoreThatIgnoresPreconditionsIsCaught()
+    {
+        // A fixed seed: a run against a wrong store that happened to find nothing would prove nothing.
+        var options = new StoreCampaignOptions { Seed = 33, Length = TimeSpan.FromSeconds(12), IgnoreConditions = true };
+        var (report, _, _) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();
+
+        Assert.NotEmpty(report.Anomalies);
+        // Each is a key no order of operations explains: compare-and-sets that both won from one
+        // version (a lost update), creates that won over a present value.
+        Assert.All(report.Anomalies, anomaly => Assert.Equal("not linearizable", anomaly.Kind));
     }
 
     public void Dispose()

@@ -200,7 +200,43 @@ public sealed class LinearizabilityCheckerTests(ITestOutputHelper output)
         Assert.Equal(2, report.Keys.Count);
     }
 
-    private CheckReport Check(params StoreOperation[] history)
+    /// <summary>The store promises that a wall-clock step hides nothing: a value read absent during a step ahead, and there again after it, vanished.</summary>
+    [Fact]
+    public void AValueHiddenWhileTheWallClockIsAheadIsAVanishedWrite()
+    {
+        var report = Check([
+            Put(1, p: 0, 0, 10, "a", v: 1, Precondition.IfNoneMatch),
+            ClockAhead(start: 20, healed: 60, end: 70),
+            Read(2, p: 1, 30, 40, null, v: null),
+            Read(3, p: 1, 80, 90, "a", v: 1)]);
+
+        Assert.Equal("not linearizable", Assert.Single(report.Anomalies).Kind);
+    }
+
+    [Fact]
+    public void AValueStillGoneOnceTheClockIsSetRightWasLost()
+    {
+        var report = Check([
+            Put(1, p: 0, 0, 10, "a", v: 1, Precondition.IfNoneMatch),
+            ClockAhead(start: 20, healed: 60, end: 70),
+            Read(2, p: 1, 30, 40, null, v: null),
+            Read(3, p: 1, 80, 90, null, v: null)]);
+
+        Assert.Equal("not linearizable", Assert.Single(report.Anomalies).Kind);
+    }
+
+    [Fact]
+    public void AValueHiddenWithoutAClockStepIsStillAVanishedWrite()
+    {
+        var report = Check(
+            Put(1, p: 0, 0, 10, "a", v: 1, Precondition.IfNoneMatch),
+            Read(2, p: 1, 30, 40, null, v: null),
+            Read(3, p: 1, 80, 90, "a", v: 1));
+
+        Assert.Single(report.Anomalies);
+    }
+
+    private CheckReport Check(params HistoryEvent[] history)
     {
         var report = HistoryChecker.Check(history);
         output.WriteLine(report.Describe());
@@ -213,6 +249,9 @@ public sealed class LinearizabilityCheckerTests(ITestOutputHelper output)
             Id = id, Process = p, Key = "k", Kind = StoreOperationKind.Put, Condition = condition, IfMatch = ifMatch,
             Written = value, Invoke = invoke, Return = returned, Outcome = outcome, Version = outcome == Outcome.Ok ? v : null,
         };
+
+    private static NemesisEvent ClockAhead(long start, long healed, long end) =>
+        new() { Fault = "clock-ahead", Target = "kvstore", Start = start, Healed = healed, End = end };
 
     private static StoreOperation Read(long id, int p, long invoke, long returned, string? value, long? v) => new()
     {

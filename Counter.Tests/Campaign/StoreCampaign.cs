@@ -1,0 +1,93 @@
+using System.Net.Http.Headers;
+using Counter.Tests.Infrastructure;
+
+namespace Counter.Tests.Campaign;
+
+/// <summary>
+/// One run of the store campaign: a real embedded store process, store clients doing random reads,
+/// compare-and-sets, creates, deletes and batches on a few shared keys, the nemesis injecting the
+/// schedule's faults, a last read of every key once all are healed, then the checker on the history.
+/// </summary>
+public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath, Action<string> log)
+{
+    /// <summary>Every write's time to live: far longer than a run, shorter than a clock step.</summary>
+    public const int TtlSeconds = 1200;
+
+    public async Task<(CheckReport Report, IReadOnlyList<HistoryEvent> History, IReadOnlyList<FaultPlan> Schedule)> RunAsync()
+    {
+        var schedule = NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps);
+        log($"Seed {options.Seed} (CAMPAIGN_SEED={options.Seed} replays it); {options.Clients} clients on {options.Keys} keys for {options.Length.TotalSeconds} s"
+            + (options.StoreDll is { } dll ? $"; store {dll}" : "") + (options.IgnoreConditions ? "; the store ignores If-Match / If-None-Match (deliberately wrong)" : "")
+            + "; faults:");
+        schedule.ForEach(plan => log("    " + plan));
+
+        var history = new HistoryRecorder();
+        var keys = Enumerable.Range(0, options.Keys).Select(i => $"campaign-k{i}").ToArray();
+        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history);
+        // Below the longest pause, so paused operations time out and are recorded as unknown (info).
+        using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
+        {
+            BaseAddress = nemesis.Store.Url,
+            Timeout = TimeSpan.FromSeconds(2),
+        };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", CounterAppFixture.OperationsCredential);
+        int? ttl = options.ClockSteps ? TtlSeconds : null;
+
+        using (var stop = new CancellationTokenSource(options.Length))
+        {
+            var clients = Enumerable.Range(0, options.Clients)
+                .Select(process => new StoreClient(process, http, history, keys, new Random(options.Seed + process + 1), ttl))
+                .Select(client => Task.Run(() => client.RunAsync(stop.Token)))
+                .ToList();
+            await nemesis.RunAsync(schedule, stop.Token);
+            await Task.WhenAll(clients).WaitAsync(options.Length + TestTimeouts.Request);
+        }
+        // Every fault is healed: a last read of each key shows what stayed.
+        var last = new StoreClient(options.Clients, http, history, keys, new Random(options.Seed));
+        foreach (var key in keys)
+        {
+            if (!await last.ReadAsync(key))
+            {
+                throw new InvalidOperationException($"The store did not answer the last read of {key} after every fault was healed.");
+            }
+        }
+
+        var events = history.Snapshot();
+        var report = HistoryChecker.Check(events);
+        log(report.Describe());
+        if (!report.Valid)
+        {
+            var saved = Path.Combine(Path.GetTempPath(), "counter-tests", $"campaign-history-{options.Seed}{(options.IgnoreConditions ? "-wrong-store" : "")}.jsonl");
+            HistoryFile.Save(events, saved);
+            log($"History saved to {saved} (HistoryFile.Load, then HistoryChecker.Check, checks it again).");
+        }
+        return (report, events, schedule);
+    }
+
+    /// <summary>Starts (or restarts, at <paramref name="url"/>) the store with the hooks the run needs, and turns the deliberate defect on.</summary>
+    private async Task<KvStoreProcess> StartAsync(Uri? url)
+    {
+        var environment = new Dictionary<string, string>();
+        if (options.ClockSteps || options.IgnoreConditions)
+        {
+            environment["ASPNETCORE_ENVIRONMENT"] = "Development"; // Test hooks run only there.
+        }
+        if (options.ClockSteps)
+        {
+            environment["Testing__TestClock"] = "true";
+            environment["Storage__SweepInterval"] = "00:00:01"; // Sweeps run during every clock step.
+        }
+        if (options.IgnoreConditions)
+        {
+            environment["Testing__FaultInjection"] = "true";
+        }
+        var store = await KvStoreProcess.StartAsync(dataPath, environment: environment, url: url, dll: options.StoreDll);
+        if (options.IgnoreConditions)
+        {
+            using var client = store.CreateClient();
+            using var response = await client.PostAsync("/_testing/faults?ignoreIfMatch=true", null);
+            response.EnsureSuccessStatusCode();
+        }
+        return store;
+    }
+}

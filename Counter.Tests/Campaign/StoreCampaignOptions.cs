@@ -1,0 +1,22 @@
+namespace Counter.Tests.Campaign;
+
+/// <summary>What one store campaign run does: its seed and size, which faults, and against which store.</summary>
+public sealed record StoreCampaignOptions
+{
+    public required int Seed { get; init; }
+
+    public required TimeSpan Length { get; init; }
+
+    public int Clients { get; init; } = 6;
+
+    public int Keys { get; init; } = 5;
+
+    /// <summary>Adds wall-clock steps to the kills and pauses; every write then carries a ttl the steps cross.</summary>
+    public bool ClockSteps { get; init; }
+
+    /// <summary>Runs a deliberately wrong store: it drops every write's precondition (the <c>ignoreIfMatch</c> test hook).</summary>
+    public bool IgnoreConditions { get; init; }
+
+    /// <summary>Another build of the store to run (null: this build's).</summary>
+    public string? StoreDll { get; init; }
+}
