@@ -14,11 +14,6 @@ public static class RequestBody
 {
     public const int MaxJsonDepth = 64;
 
-    private static bool IsJson(HttpRequest request) =>
-        request.ContentType is { } type
-        && (type.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            || (type.StartsWith("application/", StringComparison.OrdinalIgnoreCase) && type.Contains("+json", StringComparison.OrdinalIgnoreCase)));
-
     /// <summary>
     /// The body as one valid JSON value of at most <paramref name="limit"/> bytes; otherwise the
     /// problem to answer: 415 (saying <paramref name="whatToSend"/>), 413 or 400.
@@ -26,7 +21,9 @@ public static class RequestBody
     public static async Task<(byte[]? Json, ProblemHttpResult? Problem)> ReadJsonAsync(
         HttpRequest request, int limit, string whatToSend, CancellationToken cancellationToken)
     {
-        if (!IsJson(request))
+        // application/json or a +json type (application/merge-patch+json), parsed as a media type:
+        // application/jsonx or application/x+jsonp are not JSON.
+        if (!request.HasJsonContentType())
         {
             return (null, Problems.UnsupportedMediaType(whatToSend));
         }
