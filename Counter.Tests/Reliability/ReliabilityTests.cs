@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Counter.Tests.Reliability;
 
 /// <summary>
-/// The reliability campaign (issue #6) on the whole app: two web replicas and the embedded store,
+/// The reliability campaign on the whole app: two web replicas and the embedded store,
 /// many simulated users each with their own session, and faults injected while they run. The
 /// users check every answer (see <see cref="LoadDriver"/>), so "data lost = 0" means no user ever
 /// saw an acknowledged count disappear. Sized small here; bench/reliability.sh runs them at
