@@ -26,7 +26,7 @@ public static class StoreSetup
             var connectionString = builder.Configuration.GetConnectionString(RedisConnectionName);
             if (string.IsNullOrEmpty(connectionString))
             {
-                throw new InvalidOperationException("Storage:Backend is Redis but ConnectionStrings:redis is not set (host:port[,host:port...][,password=...], or !/path/to/unix.socket for a Unix domain socket).");
+                throw new SettingException("Storage:Backend is Redis but ConnectionStrings:redis is not set (host:port[,host:port...][,password=...], or !/path/to/unix.socket for a Unix domain socket).");
             }
             // Aspire's client integration: the multiplexer (not aborting when the server is down at
             // start; /health reports it), a health check of every node, and a span per Redis command

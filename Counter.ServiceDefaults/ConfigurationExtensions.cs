@@ -16,6 +16,6 @@ public static class ConfigurationExtensions
         }
         return Enum.TryParse<T>(value, ignoreCase: true, out var choice) && Enum.IsDefined(choice) && !char.IsAsciiDigit(value[0])
             ? choice
-            : throw new InvalidOperationException($"{key} is '{value}'; it must be one of: {string.Join(", ", Enum.GetNames<T>())}.");
+            : throw new SettingException($"{key} is '{value}'; it must be one of: {string.Join(", ", Enum.GetNames<T>())}.");
     }
 }

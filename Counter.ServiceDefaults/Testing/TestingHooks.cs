@@ -22,7 +22,7 @@ public static class TestingHooks
         {
             if (!builder.Environment.IsDevelopment() && builder.Configuration.GetValue<bool>(setting))
             {
-                throw new InvalidOperationException(
+                throw new SettingException(
                     $"{setting} is set, but the environment is {builder.Environment.EnvironmentName}: test hooks run only in Development. Remove the setting, or run with ASPNETCORE_ENVIRONMENT=Development.");
             }
         }

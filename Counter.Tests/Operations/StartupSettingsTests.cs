@@ -8,7 +8,7 @@ namespace Counter.Tests.Operations;
 /// allowed values, instead of silently running with the default (the old word "Sqlite" for the
 /// embedded backend is exactly such a value); so does a trusted origin that is not an origin, and
 /// a test hook switched on anywhere but Development (Production, the default with no environment
-/// variable, and names almost like it).
+/// variable, and names almost like it). Each is one line and exit code 2, never a stack trace and an abort.
 /// </summary>
 public sealed class StartupSettingsTests
 {
@@ -47,7 +47,9 @@ public sealed class StartupSettingsTests
         var error = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TestTimeouts.Startup);
 
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains(message, await error + await output, StringComparison.Ordinal);
+        var printed = await error + await output;
+        Assert.True(process.ExitCode == 2, $"Exit code {process.ExitCode}: {printed}");
+        Assert.Contains(message, printed, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", printed, StringComparison.Ordinal); // One line, no stack trace.
     }
 }

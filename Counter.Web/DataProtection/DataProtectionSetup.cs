@@ -28,11 +28,11 @@ public static class DataProtectionSetup
         var secret = builder.Configuration.GetSection(KeyRingOptions.SectionName).Get<KeyRingOptions>()?.KeyEncryptionKey;
         if (secret is { Length: > 0 and < 32 })
         {
-            throw new InvalidOperationException($"{KeyRingOptions.KeyEncryptionKeySetting} must be at least 32 characters (the AppHost generates one).");
+            throw new SettingException($"{KeyRingOptions.KeyEncryptionKeySetting} must be at least 32 characters (the AppHost generates one).");
         }
         if (string.IsNullOrEmpty(secret) && builder.Environment.IsProduction())
         {
-            throw new InvalidOperationException($"{KeyRingOptions.KeyEncryptionKeySetting} is not set: Production refuses to store the Data Protection master keys in plain form (the AppHost generates one).");
+            throw new SettingException($"{KeyRingOptions.KeyEncryptionKeySetting} is not set: Production refuses to store the Data Protection master keys in plain form (the AppHost generates one).");
         }
         // AES-256-GCM instead of the default AES-256-CBC + HMAC-SHA256: one authenticated pass instead of
         // two primitives (cookie mode unprotects and protects its session on every page). Applies to keys created from now on; existing keys keep
