@@ -68,7 +68,7 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
             foreach (var result in results)
             {
                 var each = outcome(result);
-                telemetry.Count(operation, each);
+                telemetry.Count(operation, each, each == StoreTelemetry.Outcomes.Error ? ErrorType(result) : null);
                 worst = each == StoreTelemetry.Outcomes.Error || worst == StoreTelemetry.Outcomes.Error ? StoreTelemetry.Outcomes.Error
                     : each == StoreTelemetry.Outcomes.Conflict ? each : worst ?? each;
             }
@@ -77,15 +77,24 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
             if (worst == StoreTelemetry.Outcomes.Error)
             {
                 activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+                activity?.SetTag("error.type", results.Select(ErrorType).First(type => type is not null));
             }
             return results;
         }
-        catch
+        catch (Exception ex)
         {
-            telemetry.Record(activity, operation, StoreTelemetry.Outcomes.Error);
+            telemetry.Record(activity, operation, StoreTelemetry.Outcomes.Error, ex.GetType().FullName);
             throw;
         }
     }
+
+    /// <summary>What a failed put of a batch answered, as error.type (null for any other result).</summary>
+    private static string? ErrorType<T>(T result) => result is WriteResult { Outcome: var outcome } ? outcome switch
+    {
+        WriteOutcome.Unavailable => "unavailable",
+        WriteOutcome.TooLarge => "too_large",
+        _ => null,
+    } : null;
 
     private static string PutOutcome(WriteResult result) => result.Outcome switch
     {
@@ -103,9 +112,9 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
             telemetry.Record(activity, operation, outcome(result));
             return result;
         }
-        catch
+        catch (Exception ex)
         {
-            telemetry.Record(activity, operation, StoreTelemetry.Outcomes.Error);
+            telemetry.Record(activity, operation, StoreTelemetry.Outcomes.Error, ex.GetType().FullName);
             throw;
         }
     }

@@ -50,17 +50,29 @@ public sealed class StoreTelemetry
         return activity;
     }
 
-    /// <summary>Counts one operation of a batch (the batch's span carries the batch as a whole).</summary>
-    public void Count(string operation, string outcome) =>
-        _operations.Add(1, new KeyValuePair<string, object?>("operation", operation), new KeyValuePair<string, object?>("outcome", outcome));
+    /// <summary>
+    /// Counts one operation of a batch (the batch's span carries the batch as a whole), tagged as
+    /// OpenTelemetry names things: <c>db.operation.name</c>, <c>kvstore.outcome</c>, and for a failure
+    /// <c>error.type</c> (the exception's type, or what the storage answered: <c>unavailable</c>, <c>too_large</c>).
+    /// </summary>
+    public void Count(string operation, string outcome, string? errorType = null)
+    {
+        var tags = new TagList { { "db.operation.name", operation }, { "kvstore.outcome", outcome } };
+        if (errorType is not null)
+        {
+            tags.Add("error.type", errorType);
+        }
+        _operations.Add(1, tags);
+    }
 
-    public void Record(Activity? activity, string operation, string outcome)
+    public void Record(Activity? activity, string operation, string outcome, string? errorType = null)
     {
         activity?.SetTag("kvstore.outcome", outcome);
         if (outcome == Outcomes.Error)
         {
             activity?.SetStatus(ActivityStatusCode.Error);
+            activity?.SetTag("error.type", errorType ?? "_OTHER");
         }
-        Count(operation, outcome);
+        Count(operation, outcome, outcome == Outcomes.Error ? errorType ?? "_OTHER" : null);
     }
 }

@@ -48,7 +48,7 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
                 Assert.Equal("hit", load.Attributes["session.outcome"]);
                 if (load.Attributes["session.source"] == "store")
                 {
-                    tree.AssertChain(load, "GET kvstore /v1/keys/{key}", "GET /v1/keys/{key}", "kv get");
+                    tree.AssertChain(load, "GET /v1/keys/{key}", "GET /v1/keys/{key}", "kv get");
                 }
                 else
                 {
@@ -56,7 +56,7 @@ public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
                     tree.AssertNoChildren(load);
                 }
             });
-            Assert.All(saves, save => tree.AssertChain(save, "PUT kvstore /v1/keys/{key}", "PUT /v1/keys/{key}", "kv put"));
+            Assert.All(saves, save => tree.AssertChain(save, "PUT /v1/keys/{key}", "PUT /v1/keys/{key}", "kv put"));
             Assert.Single(saves, save => save.Attributes["session.outcome"] == "saved");
             Assert.Equal(saves.Count - 1, saves.Count(save => save.Attributes["session.outcome"] == "conflict"));
 

@@ -13,5 +13,7 @@ public static class TraceShapes
         spans.Any(IsWebServerSpan) && spans.Any(IsStoreCall)
         && spans.Count(s => s.Name.StartsWith("kv ", StringComparison.Ordinal)) == spans.Count(IsStoreCall);
 
-    public static bool IsStoreCall(SpanRecord span) => span.Service == "web" && span.Kind == SpanRecord.ClientKind && span.Name.Contains("kvstore", StringComparison.Ordinal);
+    /// <summary>web's HTTP client span of a call to the store (named <c>{method} {url.template}</c>, marked <c>peer.service=kvstore</c>).</summary>
+    public static bool IsStoreCall(SpanRecord span) =>
+        span.Service == "web" && span.Kind == SpanRecord.ClientKind && span.Attributes.GetValueOrDefault("peer.service") == "kvstore";
 }

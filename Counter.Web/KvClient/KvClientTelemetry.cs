@@ -5,9 +5,9 @@ namespace Counter.Web.KvClient;
 
 /// <summary>
 /// The KV client's telemetry: its own span source (the "kvstore batch" span of a coalesced write),
-/// and the HTTP client spans of store calls named for the dashboard's waterfall
-/// ("GET kvstore /v1/keys/{key}") with the URL recorded by its template, so storage keys never
-/// reach the telemetry backend.
+/// and the HTTP client spans of store calls named as OpenTelemetry's HTTP conventions name them,
+/// <c>{method} {url.template}</c> ("GET /v1/keys/{key}"), with the URL recorded by its template, so
+/// storage keys never reach the telemetry backend.
 /// </summary>
 public static class KvClientTelemetry
 {
@@ -29,7 +29,7 @@ public static class KvClientTelemetry
             return;
         }
         var template = Template(uri.AbsolutePath);
-        activity.DisplayName = $"{request.Method.Method} kvstore {template}";
+        activity.DisplayName = $"{request.Method.Method} {template}";
         activity.SetTag("url.template", template);
         activity.SetTag("url.full", $"{uri.Scheme}://{uri.Authority}{template}");
         activity.SetTag("peer.service", "kvstore");

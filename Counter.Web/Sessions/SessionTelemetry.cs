@@ -5,7 +5,9 @@ namespace Counter.Web.Sessions;
 
 /// <summary>
 /// The session layer's spans ("session load", "session save") and metrics. Spans carry the
-/// outcome, the size and a non-reversible tag of the storage key, never the identifier itself.
+/// outcome, the size and a non-reversible tag of the storage key, never the identifier itself;
+/// metric tags use the same namespaced names (<c>session.outcome</c>, <c>session.source</c>), and a
+/// failure carries OpenTelemetry's <c>error.type</c>.
 /// </summary>
 public sealed class SessionTelemetry
 {
@@ -62,7 +64,7 @@ public sealed class SessionTelemetry
         var source = Label(from);
         Finish(activity, outcome, bytes);
         activity?.SetTag("session.source", source);
-        var tags = new TagList { { "outcome", outcome }, { "source", source } };
+        var tags = new TagList { { "session.outcome", outcome }, { "session.source", source } };
         _loads.Add(1, tags);
         if (from == SessionSource.Store)
         {
@@ -81,11 +83,14 @@ public sealed class SessionTelemetry
         }
     }
 
+    /// <summary>A load or save the store could not serve: the span and the count carry <c>error.type</c>, the exception's type.</summary>
     public void Failed(Activity? activity, Exception exception)
     {
+        var errorType = exception.GetType().FullName;
         activity?.SetTag("session.outcome", Outcomes.Error);
+        activity?.SetTag("error.type", errorType);
         activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-        _errors.Add(1);
+        _errors.Add(1, new KeyValuePair<string, object?>("error.type", errorType));
     }
 
     /// <summary>A request carried the session cookie more than once; it got a fresh session.</summary>
@@ -104,7 +109,7 @@ public sealed class SessionTelemetry
         activity?.SetTag("session.bytes", bytes);
     }
 
-    private static KeyValuePair<string, object?> Outcome(string outcome) => new("outcome", outcome);
+    private static KeyValuePair<string, object?> Outcome(string outcome) => new("session.outcome", outcome);
 
     /// <summary>The span attribute and metric tag "session.source".</summary>
     private static string Label(SessionSource from) => from switch
