@@ -123,6 +123,15 @@ public sealed class RedisCluster : IAsyncDisposable
         _nodes[port].WaitForExit();
     }
 
+    /// <summary>SIGSTOP of one node (a stalled VM); <see cref="ResumeAsync"/> wakes it.</summary>
+    public Task PauseAsync(int port) => Signals.SendAsync(_nodes[port].Id, "STOP");
+
+    public Task ResumeAsync(int port) => Signals.SendAsync(_nodes[port].Id, "CONT");
+
+    /// <summary>Waits until the node on <paramref name="port"/> serves slots as a primary (a replica promoted after its primary failed).</summary>
+    public async Task WaitUntilPrimaryAsync(int port, CancellationToken cancellationToken) =>
+        await WaitUntilAsync(async () => (await PrimaryPortsAsync()).Contains(port), $"node {port} to be promoted", cancellationToken);
+
     /// <summary>
     /// Replaces a killed node the way an operator would: a fresh, empty node on its port joins as the
     /// replica of the primary that has none. (Restarted over its old nodes.conf, an empty node would
