@@ -196,6 +196,8 @@ public sealed class RedisCluster : IAsyncDisposable
             "--cluster-require-full-coverage", "no",
             // Durability here comes from the replica (the store WAITs for it), not from disk.
             "--save", "", "--appendonly", "no",
+            // A fresh replica's full sync starts at once, not after the 5 s Redis waits for more replicas by default.
+            "--repl-diskless-sync-delay", "0",
             "--logfile", "redis.log",
         ])
         {
