@@ -116,6 +116,20 @@ public sealed class RedisCluster : IAsyncDisposable
         return nodes.Single(n => n.PrimaryId == primaryId).Port;
     }
 
+    /// <summary>The port of the live replica of the primary on <paramref name="primaryPort"/>, once that primary's map shows one (a fresh replica takes a moment to appear).</summary>
+    public static async Task<int> WaitForReplicaOfAsync(int primaryPort, CancellationToken cancellationToken)
+    {
+        int? replica = null;
+        await WaitUntilAsync(async () =>
+        {
+            var nodes = await NodesAsync(primaryPort);
+            var primaryId = nodes.Single(n => n.IsMyself).Id;
+            replica = nodes.FirstOrDefault(n => n.PrimaryId == primaryId && !n.IsFailed)?.Port;
+            return replica is not null;
+        }, $"a replica of node {primaryPort} to be known", cancellationToken);
+        return replica!.Value;
+    }
+
     /// <summary>SIGKILL of one node: nothing flushed, no goodbye to the cluster.</summary>
     public void Kill(int port)
     {
