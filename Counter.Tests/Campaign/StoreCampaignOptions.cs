@@ -11,6 +11,22 @@ public sealed record StoreCampaignOptions
 
     public int Keys { get; init; } = 5;
 
+    public CampaignTopology Topology { get; init; } = CampaignTopology.Embedded;
+
+    /// <summary>On a Redis Cluster, the store's <c>Storage:ReplicaAcknowledgements</c>.</summary>
+    public int ReplicaAcknowledgements { get; init; }
+
+    /// <summary>Faults docs/guarantees.md says may lose acknowledged writes: the run reports what it finds as expected.</summary>
+    public bool LossesExpected => Topology == CampaignTopology.RedisCluster && ReplicaAcknowledgements == 0;
+
+    /// <summary>A name for the run's files and report: topology, seed, and what is special about it.</summary>
+    public string Name => Topology switch
+    {
+        CampaignTopology.Embedded => "embedded",
+        CampaignTopology.RedisServer => "redis-server",
+        _ => $"redis-cluster-acks{ReplicaAcknowledgements}",
+    } + $"-{Seed}" + (IgnoreConditions ? "-wrong-store" : "");
+
     /// <summary>Adds wall-clock steps to the kills and pauses; every write then carries a ttl the steps cross.</summary>
     public bool ClockSteps { get; init; }
 

@@ -10,9 +10,12 @@ namespace Counter.Tests.Campaign;
 /// (by <paramref name="restart"/>, which may also set the new process up); <c>pause</c> is SIGSTOP,
 /// then SIGCONT; <c>clock-ahead</c> and <c>clock-behind</c> step the store's wall clock alone (its
 /// test clock) by <see cref="NemesisSchedule.ClockStep"/>, then set it right. Every fault is healed
-/// before the next one starts.
+/// before the next one starts. Over Redis it also kills (-9, then a restart over the append-only
+/// file) or pauses <paramref name="redis"/>, and on a <paramref name="cluster"/> kills a primary
+/// (chosen by <paramref name="targets"/>) until its replica is promoted, then adds a fresh replica.
 /// </summary>
-public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStoreProcess>> restart, HistoryRecorder history) : IAsyncDisposable
+public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStoreProcess>> restart, HistoryRecorder history,
+    RedisServerProcess? redis = null, RedisCluster? cluster = null, Random? targets = null) : IAsyncDisposable
 {
     public KvStoreProcess Store { get; private set; } = store;
 
@@ -31,6 +34,7 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
                 return;
             }
             var start = history.Now;
+            var target = "kvstore";
             long healed;
             switch (plan.Fault)
             {
@@ -61,11 +65,65 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
                     healed = history.Now;
                     await StepClockAsync(Store, TimeSpan.Zero);
                     break;
+                case "redis-kill":
+                    target = "redis-server";
+                    await Redis.KillAsync();
+                    await Task.Delay(plan.Duration, CancellationToken.None);
+                    healed = history.Now;
+                    await Redis.RestartAsync();
+                    break;
+                case "redis-pause":
+                    target = "redis-server";
+                    await Redis.PauseAsync();
+                    try
+                    {
+                        await Task.Delay(plan.Duration, CancellationToken.None);
+                    }
+                    finally
+                    {
+                        healed = history.Now;
+                        await Redis.ResumeAsync();
+                    }
+                    break;
+                case "primary-kill" or "primary-kill-lagging-replica":
+                    (target, healed) = await KillPrimaryAsync(plan);
+                    break;
                 default:
                     throw new InvalidOperationException($"Unknown fault '{plan.Fault}'.");
             }
-            history.Record(new NemesisEvent { Fault = plan.Fault, Target = "kvstore", Start = start, Healed = healed, End = history.Now });
+            history.Record(new NemesisEvent { Fault = plan.Fault, Target = target, Start = start, Healed = healed, End = history.Now });
         }
+    }
+
+    private RedisServerProcess Redis => redis ?? throw new InvalidOperationException("A Redis fault without a redis-server.");
+
+    /// <summary>
+    /// Kills a primary; with a lagging replica, first freezes its replica and closes the replication
+    /// link, so the writes of the next <see cref="FaultPlan.Duration"/> reach the primary alone. The
+    /// fault lasts until the replica is promoted; healing adds a fresh, empty node as its replica.
+    /// </summary>
+    private async Task<(string Target, long Healed)> KillPrimaryAsync(FaultPlan plan)
+    {
+        var nodes = cluster ?? throw new InvalidOperationException("A cluster fault without a cluster.");
+        var primaries = (await nodes.PrimaryPortsAsync()).Order().ToList();
+        var primary = primaries[(targets ?? Random.Shared).Next(primaries.Count)];
+        var replica = await RedisCluster.WaitForReplicaOfAsync(primary, CancellationToken.None);
+        var lagging = plan.Fault == "primary-kill-lagging-replica";
+        if (lagging)
+        {
+            await nodes.PauseAsync(replica);
+            await RedisCluster.CliAsync(primary, "CLIENT", "KILL", "TYPE", "replica");
+            await Task.Delay(plan.Duration, CancellationToken.None);
+        }
+        nodes.Kill(primary);
+        if (lagging)
+        {
+            await nodes.ResumeAsync(replica);
+        }
+        await nodes.WaitUntilPrimaryAsync(replica, CancellationToken.None);
+        var healed = history.Now;
+        await nodes.ReplaceWithReplicaAsync(primary, CancellationToken.None);
+        return ($"redis primary {primary} (replica {replica})", healed);
     }
 
     /// <summary>

@@ -116,12 +116,35 @@ public sealed class RedisCluster : IAsyncDisposable
         return nodes.Single(n => n.PrimaryId == primaryId).Port;
     }
 
+    /// <summary>The port of the live replica of the primary on <paramref name="primaryPort"/>, once that primary's map shows one (a fresh replica takes a moment to appear).</summary>
+    public static async Task<int> WaitForReplicaOfAsync(int primaryPort, CancellationToken cancellationToken)
+    {
+        int? replica = null;
+        await WaitUntilAsync(async () =>
+        {
+            var nodes = await NodesAsync(primaryPort);
+            var primaryId = nodes.Single(n => n.IsMyself).Id;
+            replica = nodes.FirstOrDefault(n => n.PrimaryId == primaryId && !n.IsFailed)?.Port;
+            return replica is not null;
+        }, $"a replica of node {primaryPort} to be known", cancellationToken);
+        return replica!.Value;
+    }
+
     /// <summary>SIGKILL of one node: nothing flushed, no goodbye to the cluster.</summary>
     public void Kill(int port)
     {
         _nodes[port].Kill();
         _nodes[port].WaitForExit();
     }
+
+    /// <summary>SIGSTOP of one node (a stalled VM); <see cref="ResumeAsync"/> wakes it.</summary>
+    public Task PauseAsync(int port) => Signals.SendAsync(_nodes[port].Id, "STOP");
+
+    public Task ResumeAsync(int port) => Signals.SendAsync(_nodes[port].Id, "CONT");
+
+    /// <summary>Waits until the node on <paramref name="port"/> serves slots as a primary (a replica promoted after its primary failed).</summary>
+    public async Task WaitUntilPrimaryAsync(int port, CancellationToken cancellationToken) =>
+        await WaitUntilAsync(async () => (await PrimaryPortsAsync()).Contains(port), $"node {port} to be promoted", cancellationToken);
 
     /// <summary>
     /// Replaces a killed node the way an operator would: a fresh, empty node on its port joins as the
@@ -187,6 +210,8 @@ public sealed class RedisCluster : IAsyncDisposable
             "--cluster-require-full-coverage", "no",
             // Durability here comes from the replica (the store WAITs for it), not from disk.
             "--save", "", "--appendonly", "no",
+            // A fresh replica's full sync starts at once, not after the 5 s Redis waits for more replicas by default.
+            "--repl-diskless-sync-delay", "0",
             "--logfile", "redis.log",
         ])
         {

@@ -51,12 +51,7 @@ public sealed class PageCampaignTests(ReliabilityAppFixture app, ITestOutputHelp
         var events = history.Snapshot();
         var report = HistoryChecker.Check(events);
         output.WriteLine(report.Describe());
-        if (!report.Valid)
-        {
-            var saved = Path.Combine(Path.GetTempPath(), "counter-tests", $"page-campaign-history-{seed}.jsonl");
-            HistoryFile.Save(events, saved);
-            output.WriteLine($"History saved to {saved}.");
-        }
+        CampaignFiles.Save($"pages-{seed}", events, report, output.WriteLine);
         Assert.True(report.Valid, $"Seed {seed}: {report.Anomalies.Count} anomalies:\n{report.Describe()}");
         Assert.True(report.PageOutcomes.GetValueOrDefault(Outcome.Ok) >= 100, "The workload barely ran: " + report.Describe());
         Assert.True(report.Faults.Count > 0, "The nemesis injected no fault: " + report.Describe());

@@ -1,0 +1,31 @@
+namespace Counter.Tests.Campaign;
+
+/// <summary>
+/// Where a run's record goes: its history (JSON lines, <see cref="HistoryFile"/>), its report (text)
+/// and its timeline (<see cref="TimelineSvg"/>), under /tmp/counter-tests/ and, when
+/// <c>COUNTER_CAMPAIGN_REPORT_DIR</c> is set, in that folder too.
+/// </summary>
+public static class CampaignFiles
+{
+    public static void Save(string name, IReadOnlyList<HistoryEvent> history, CheckReport report, Action<string> log)
+    {
+        var folders = new List<string> { Path.Combine(Path.GetTempPath(), "counter-tests") };
+        if (Environment.GetEnvironmentVariable("COUNTER_CAMPAIGN_REPORT_DIR") is { Length: > 0 } extra)
+        {
+            folders.Add(extra);
+        }
+        var title = $"campaign {name}: {report.StoreOutcomes.Values.Sum() + report.PageOutcomes.Values.Sum()} operations, "
+            + $"{report.Faults.Count} faults, {report.Anomalies.Count} anomalies";
+        var svg = TimelineSvg.Render(history, title);
+        foreach (var folder in folders)
+        {
+            Directory.CreateDirectory(folder);
+            var stem = Path.Combine(folder, $"campaign-{name}");
+            HistoryFile.Save(history, stem + ".jsonl");
+            File.WriteAllText(stem + ".txt", report.Describe());
+            File.WriteAllText(stem + ".svg", svg);
+        }
+        log($"History, report and timeline saved as {string.Join(" and ", folders.Select(folder => Path.Combine(folder, $"campaign-{name}.{{jsonl,txt,svg}}")))} "
+            + "(HistoryFile.Load, then HistoryChecker.Check, checks a history again).");
+    }
+}
