@@ -1,7 +1,7 @@
 using System.Xml.Linq;
 using Counter.Tests.Campaign;
 
-namespace Counter.Tests.Unit.Campaign;
+namespace Counter.Tests.Reliability;
 
 /// <summary>The timeline picture counts each operation in its half second by outcome, and shades each fault window.</summary>
 [Trait("Category", "Unit")]

@@ -1,7 +1,7 @@
 using Counter.Tests.Infrastructure;
 using Counter.Web.Sessions;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Sessions;
 
 /// <summary>
 /// Cookie mode keeps its Data Protection key ring in the store. A replica that starts while the store

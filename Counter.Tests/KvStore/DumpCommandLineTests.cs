@@ -1,6 +1,6 @@
 using Counter.KvStore.Dump;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.KvStore;
 
 /// <summary>
 /// The dump's command line, without a store: --help, an unknown, misspelt or incomplete option, a

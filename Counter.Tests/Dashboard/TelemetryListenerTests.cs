@@ -4,7 +4,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Dashboard;
 
 /// <summary>
 /// The service defaults' telemetry costs only when someone receives it: with no OTLP exporter, no

@@ -1,6 +1,6 @@
 using Counter.KvStore.Api;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.KvStore;
 
 /// <summary>The listing cursor: any key round-trips, and nothing the store did not issue is taken.</summary>
 [Trait("Category", "Unit")]

@@ -3,7 +3,7 @@ using Counter.KvStore.Api;
 using Counter.KvStore.Storage;
 using Microsoft.AspNetCore.Http;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.KvStore;
 
 /// <summary>
 /// How <c>POST /v1/batch</c> reads its body: each put's key, value, condition and expiry as a single

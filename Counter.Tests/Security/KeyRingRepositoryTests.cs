@@ -7,7 +7,7 @@ using Counter.Web.Sessions;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Security;
 
 /// <summary>
 /// How the key ring's store repository writes and reads under what a stolen web credential or the

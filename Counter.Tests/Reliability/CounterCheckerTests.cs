@@ -1,7 +1,7 @@
 using Counter.Tests.Campaign;
 using Xunit.Abstractions;
 
-namespace Counter.Tests.Unit.Campaign;
+namespace Counter.Tests.Reliability;
 
 /// <summary>
 /// The session counter check (one increment per page load): a count served twice, below the

@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Security;
 
 /// <summary>
 /// With a key-encryption key, cookie mode trusts only key-ring elements sealed under it. What whoever

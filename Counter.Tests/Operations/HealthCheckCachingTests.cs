@@ -6,7 +6,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Operations;
 
 /// <summary>
 /// /health answers without a credential, so what probing costs must not grow with how often anyone

@@ -1,6 +1,6 @@
 using Counter.Web.Security;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Security;
 
 /// <summary>The cross-origin rules as a table: every verdict from the headers a browser (or not a browser) sends.</summary>
 [Trait("Category", "Unit")]

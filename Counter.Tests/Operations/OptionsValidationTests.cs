@@ -8,7 +8,7 @@ using Counter.Web.Sessions;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Operations;
 
 /// <summary>
 /// The options classes' own rules, as the services check them at start-up: defaults pass, and each

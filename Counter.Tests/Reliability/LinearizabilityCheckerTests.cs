@@ -1,7 +1,7 @@
 using Counter.Tests.Campaign;
 using Xunit.Abstractions;
 
-namespace Counter.Tests.Unit.Campaign;
+namespace Counter.Tests.Reliability;
 
 /// <summary>
 /// The history checker's register check can fail: histories with a lost update, a stale read, a write

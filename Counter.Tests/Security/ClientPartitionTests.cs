@@ -1,7 +1,7 @@
 using Counter.Web.RateLimits;
 using Microsoft.AspNetCore.Http;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Security;
 
 /// <summary>Who counts as one client for the rate limits: an IPv4 address, or an IPv6 /64.</summary>
 [Trait("Category", "Unit")]

@@ -2,7 +2,7 @@ using Counter.Web.RateLimits;
 using Counter.Web.Sessions;
 using Microsoft.Extensions.Options;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Sessions;
 
 /// <summary>
 /// The per-session gate: one session's queue never delays another session (each has its own gate,

@@ -1,7 +1,7 @@
 using Counter.KvStore.Storage.Sqlite;
 using Counter.Tests.Infrastructure;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.KvStore;
 
 /// <summary>
 /// The embedded store's expiry clock: within a run only monotonic time counts, so a step of the wall

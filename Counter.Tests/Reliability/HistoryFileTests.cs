@@ -1,6 +1,6 @@
 using Counter.Tests.Campaign;
 
-namespace Counter.Tests.Unit.Campaign;
+namespace Counter.Tests.Reliability;
 
 /// <summary>A history saved as JSON lines reads back as the same events, so a failed run can be checked again.</summary>
 [Trait("Category", "Unit")]

@@ -3,7 +3,7 @@ using Counter.KvStore.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.KvStore;
 
 /// <summary>
 /// The embedded engine's writer on a real SQLite file, without an app: a queue bounded by count and

@@ -3,7 +3,7 @@ using System.Diagnostics.Metrics;
 using Counter.Web.RateLimits;
 using Counter.Web.Sessions;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Sessions;
 
 /// <summary>
 /// The session cookie is read by its exact name. Of two cookies of that name (one planted by a

@@ -1,7 +1,7 @@
 using Counter.KvStore.Api;
 using Counter.KvStore.Storage;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.KvStore;
 
 /// <summary>The store's write conditions (If-Match, If-None-Match), expiries and ETags.</summary>
 [Trait("Category", "Unit")]

@@ -1,5 +1,5 @@
 using Counter.Tests.Infrastructure;
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Sessions;
 
 /// <summary>
 /// Two web replicas on one store, without an app: a compare-and-set refused with no winner's value

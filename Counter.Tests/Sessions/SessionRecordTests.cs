@@ -1,7 +1,7 @@
 using System.Text;
 using Counter.Web.Sessions;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.Sessions;
 
 /// <summary>The session record format (revision 1): what it writes, what it reads back, and what it never trusts.</summary>
 [Trait("Category", "Unit")]

@@ -1,7 +1,7 @@
 using Counter.KvStore.Api;
 using Counter.KvStore.Storage;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.KvStore;
 
 /// <summary>Which keys and prefixes the store accepts, and what it says about the others.</summary>
 [Trait("Category", "Unit")]

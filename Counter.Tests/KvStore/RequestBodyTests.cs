@@ -2,7 +2,7 @@ using System.Text;
 using Counter.KvStore.Api;
 using Microsoft.AspNetCore.Http;
 
-namespace Counter.Tests.Unit;
+namespace Counter.Tests.KvStore;
 
 /// <summary>The one request-body reader of the store's APIs: media type (415), size (413), one valid JSON value (400).</summary>
 [Trait("Category", "Unit")]
