@@ -4,7 +4,7 @@ namespace Counter.Tests.Dashboard;
 
 /// <summary>Cookie mode: page loads trace no store call at all.</summary>
 [Collection(CookieModeApp.Name)]
-public sealed class CookieModeTelemetryTests(CookieAppFixture app)
+public sealed class CookieModeTelemetryTests(CookieModeAppFixture app)
 {
     [Fact]
     public async Task PageLoadsInCookieModeHaveNoStoreSpans()

@@ -5,8 +5,8 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests.Dashboard;
 
 /// <summary>The kvstore resource's dashboard buttons, run as the dashboard runs them.</summary>
-[Collection(ServerSideApp.Name)]
-public sealed class DashboardCommandTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class DashboardCommandTests(EmbeddedAppFixture app)
 {
     [Fact]
     public async Task DumpSessionsShowsTheSessionsAndClearAllSessionsRemovesThem()

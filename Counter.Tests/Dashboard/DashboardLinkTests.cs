@@ -4,8 +4,8 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests.Dashboard;
 
 /// <summary>The dashboard's links carry names: the counter page, the store's API and its OpenAPI document, which answers.</summary>
-[Collection(ServerSideApp.Name)]
-public sealed class DashboardLinkTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class DashboardLinkTests(EmbeddedAppFixture app)
 {
     [Fact]
     public async Task EachResourcesLinksAreNamedAndTheOpenApiLinkAnswers()

@@ -11,8 +11,8 @@ namespace Counter.Tests.Dashboard;
 /// identifier, a storage key or a credential (the Redis client puts the command's key in its
 /// exception messages unless told not to).
 /// </summary>
-[Collection(RedisApp.Name)]
-public sealed class ErrorPathTelemetryTests(RedisAppFixture app)
+[Collection(GarnetApp.Name)]
+public sealed class ErrorPathTelemetryTests(GarnetAppFixture app)
 {
     [Fact]
     public async Task WithTheServerDownNoLogOrSpanNamesAKeyAnIdentifierOrACredential()

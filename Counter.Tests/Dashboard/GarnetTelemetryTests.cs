@@ -2,5 +2,5 @@ using Counter.Tests.Infrastructure;
 
 namespace Counter.Tests.Dashboard;
 
-[Collection(RedisApp.Name)]
-public sealed class GarnetTelemetryTests(RedisAppFixture app) : RedisTelemetryTests(app);
+[Collection(GarnetApp.Name)]
+public sealed class GarnetTelemetryTests(GarnetAppFixture app) : RedisTelemetryTests(app);

@@ -8,8 +8,8 @@ namespace Counter.Tests.Dashboard;
 /// They are written to $COUNTER_SCREENSHOTS_DIR (docs/development.md's command points it at docs/), else
 /// under the test output folder, and checked to show what they should.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class ScreenshotTests(ServerSideAppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>
+[Collection(EmbeddedApp.Name)]
+public sealed class ScreenshotTests(EmbeddedAppFixture app, BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly string Folder = Environment.GetEnvironmentVariable("COUNTER_SCREENSHOTS_DIR") is { Length: > 0 } dir
         ? Path.GetFullPath(dir)

@@ -6,8 +6,8 @@ namespace Counter.Tests.Dashboard;
 /// What the dashboard shows for a page load, read back through its telemetry API: one trace per
 /// load across both services, with the session layer's spans, and no secrets anywhere.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class ServerSideTelemetryTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class ServerSideTelemetryTests(EmbeddedAppFixture app)
 {
     private const int PageLoads = 5;
 

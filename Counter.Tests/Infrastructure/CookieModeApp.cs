@@ -1,7 +1,7 @@
 namespace Counter.Tests.Infrastructure;
 
 [CollectionDefinition(Name)]
-public sealed class CookieModeApp : ICollectionFixture<CookieAppFixture>
+public sealed class CookieModeApp : ICollectionFixture<CookieModeAppFixture>
 {
-    public const string Name = "cookie app";
+    public const string Name = "cookie-mode app";
 }

@@ -4,8 +4,8 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests.KvStore;
 
 /// <summary>The dump command (the original dump.py) against the running app's store.</summary>
-[Collection(ServerSideApp.Name)]
-public sealed class DumpCommandTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class DumpCommandTests(EmbeddedAppFixture app)
 {
     [Fact]
     public async Task DumpPrintsOneLinePerSessionIncludingTheOnesThisTestCreated()

@@ -2,5 +2,5 @@ using Counter.Tests.Infrastructure;
 
 namespace Counter.Tests.KvStore;
 
-[Collection(ServerSideApp.Name)]
-public sealed class EmbeddedKvStoreKeysApiTests(ServerSideAppFixture app) : KvStoreKeysApiTests(app);
+[Collection(EmbeddedApp.Name)]
+public sealed class EmbeddedKvStoreKeysApiTests(EmbeddedAppFixture app) : KvStoreKeysApiTests(app);

@@ -2,5 +2,5 @@ using Counter.Tests.Infrastructure;
 
 namespace Counter.Tests.KvStore;
 
-[Collection(ServerSideApp.Name)]
-public sealed class EmbeddedKvStoreOriginalApiTests(ServerSideAppFixture app) : KvStoreOriginalApiTests(app);
+[Collection(EmbeddedApp.Name)]
+public sealed class EmbeddedKvStoreOriginalApiTests(EmbeddedAppFixture app) : KvStoreOriginalApiTests(app);

@@ -8,9 +8,9 @@ namespace Counter.Tests.KvStore;
 /// seed, so a failure reproduces): never a 5xx, and the data already stored is byte-for-byte
 /// what it was. A bounded fuzz run; the longer campaign is separate.
 /// </summary>
-[Collection(ServerSideApp.Name)]
+[Collection(EmbeddedApp.Name)]
 [Trait("Category", "Reliability")]
-public sealed class HostileInputTests(ServerSideAppFixture app)
+public sealed class HostileInputTests(EmbeddedAppFixture app)
 {
     private static readonly int Requests = ReliabilityReport.FuzzRequests;
     private static readonly string[] Methods = ["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"];

@@ -3,8 +3,8 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests.Operations;
 
 /// <summary>The test clock's hook answers bad input with 400, not a 500 (it runs only outside Production).</summary>
-[Collection(ServerSideApp.Name)]
-public sealed class TestClockInputTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class TestClockInputTests(EmbeddedAppFixture app)
 {
     [Theory]
     [InlineData("abc")]

@@ -9,8 +9,8 @@ namespace Counter.Tests.Reliability;
 /// The store stops: pages answer 503 quickly (no hang, no 500); it starts again: pages recover by
 /// themselves and sessions continue where they were.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class StoreOutageTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class StoreOutageTests(EmbeddedAppFixture app)
 {
     private static readonly TimeSpan PageBound = TimeSpan.FromSeconds(2.5);
 

@@ -8,8 +8,8 @@ namespace Counter.Tests.Security;
 /// browser (or a script) would send and checks both the answer and that a refused Reset changed
 /// nothing. Browsers themselves are in BrowserTests.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class CrossOriginProtectionTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class CrossOriginProtectionTests(EmbeddedAppFixture app)
 {
     private const string Own = "(own origin)";
 

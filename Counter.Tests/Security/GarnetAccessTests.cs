@@ -11,9 +11,9 @@ namespace Counter.Tests.Security;
 /// there Garnet asks for its generated password. Its TCP listener, which Garnet cannot do without, is
 /// on a port Garnet binds itself (never handed to it by the AppHost) and asks for the password too.
 /// </summary>
-[Collection(RedisApp.Name)]
+[Collection(GarnetApp.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class GarnetAccessTests(RedisAppFixture app)
+public sealed class GarnetAccessTests(GarnetAppFixture app)
 {
     private string Socket => Path.Combine(app.DataPath, "garnet", "garnet.sock");
 

@@ -19,7 +19,7 @@ public sealed class KeyRingMigrationTests
         string cookie;
 
         // 1. The old way: no key-encryption key, so the key ring is stored plain.
-        await using (var before = new CookieAppOnFolder(dataPath, plainKeyRing: true))
+        await using (var before = new CookieModeAppOnFolder(dataPath, plainKeyRing: true))
         {
             await before.InitializeAsync();
             using var browser = before.CreateBrowser();
@@ -32,7 +32,7 @@ public sealed class KeyRingMigrationTests
         }
 
         // 2. The same store with the AppHost's key-encryption key, asked to migrate.
-        await using var after = new CookieAppOnFolder(dataPath, plainKeyRing: false);
+        await using var after = new CookieModeAppOnFolder(dataPath, plainKeyRing: false);
         try
         {
             await after.InitializeAsync();

@@ -9,8 +9,8 @@ namespace Counter.Tests.Security;
 /// than its Content-Length): web and the store answer with the 400 Kestrel gives them, never a 500,
 /// and the stored data is unchanged. Sent as raw bytes, since HttpClient cannot write a bad chunk.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class MalformedFramingTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class MalformedFramingTests(EmbeddedAppFixture app)
 {
     [Fact]
     public async Task ABadChunkOnResetIsA400Page()

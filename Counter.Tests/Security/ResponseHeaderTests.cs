@@ -6,8 +6,8 @@ namespace Counter.Tests.Security;
 /// What every answer carries whatever produced it: HTML pages (the counter, About, the 403 and 413
 /// pages) the same security headers from one place, JSON answers of both services nosniff.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class ResponseHeaderTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class ResponseHeaderTests(EmbeddedAppFixture app)
 {
     [Fact]
     public async Task EveryHtmlAnswerCarriesTheSameSecurityHeaders()

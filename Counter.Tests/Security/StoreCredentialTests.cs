@@ -9,8 +9,8 @@ namespace Counter.Tests.Security;
 /// more; listing, dumping, counting and clearing need the operations credential. Web's own test
 /// hook asks for web's credential.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class StoreCredentialTests(ServerSideAppFixture app) : IDisposable
+[Collection(EmbeddedApp.Name)]
+public sealed class StoreCredentialTests(EmbeddedAppFixture app) : IDisposable
 {
     private readonly HttpClient _web = app.CreateStoreClient(CounterAppFixture.WebCredential);
     private readonly HttpClient _operations = app.CreateStoreClient();

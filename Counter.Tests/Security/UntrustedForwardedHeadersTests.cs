@@ -4,7 +4,7 @@ namespace Counter.Tests.Security;
 
 /// <summary>Where no proxy is trusted (the default), a forwarded scheme is ignored whoever sends it.</summary>
 [Collection(CookieModeApp.Name)]
-public sealed class UntrustedForwardedHeadersTests(CookieAppFixture app)
+public sealed class UntrustedForwardedHeadersTests(CookieModeAppFixture app)
 {
     [Fact]
     public async Task AForwardedProtoFromAnUntrustedPeerIsIgnored()

@@ -8,9 +8,9 @@ namespace Counter.Tests.Security;
 /// key, dashboard keys) in its user-secrets file: once an app has started, that folder is 0700 and
 /// the file 0600.
 /// </summary>
-[Collection(ServerSideApp.Name)]
+[Collection(EmbeddedApp.Name)]
 [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
-public sealed class UserSecretsPermissionTests(ServerSideAppFixture app)
+public sealed class UserSecretsPermissionTests(EmbeddedAppFixture app)
 {
     /// <summary>Counter.AppHost.csproj's UserSecretsId.</summary>
     private const string UserSecretsId = "6c7b2f8e-5d1a-4c3e-9b0f-counter-apphost";

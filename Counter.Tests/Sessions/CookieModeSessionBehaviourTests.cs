@@ -3,4 +3,4 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests.Sessions;
 
 [Collection(CookieModeApp.Name)]
-public sealed class CookieModeSessionBehaviourTests(CookieAppFixture app) : SessionBehaviourTests(app);
+public sealed class CookieModeSessionBehaviourTests(CookieModeAppFixture app) : SessionBehaviourTests(app);

@@ -5,7 +5,7 @@ namespace Counter.Tests.Sessions;
 
 /// <summary>What only cookie mode does: the whole session travels in a protected cookie. What both modes share: SessionBehaviourTests.</summary>
 [Collection(CookieModeApp.Name)]
-public sealed class CookieModeSessionTests(CookieAppFixture app)
+public sealed class CookieModeSessionTests(CookieModeAppFixture app)
 {
     [Fact]
     public async Task CountGoesOneTwoThreeAndTheCookieChangesOnEveryRefresh()

@@ -3,5 +3,5 @@ using Xunit.Abstractions;
 
 namespace Counter.Tests.Sessions;
 
-[Collection(ServerSideApp.Name)]
-public sealed class EmbeddedSessionConcurrencyTests(ServerSideAppFixture app, ITestOutputHelper output) : SessionConcurrencyTests(app, output);
+[Collection(EmbeddedApp.Name)]
+public sealed class EmbeddedSessionConcurrencyTests(EmbeddedAppFixture app, ITestOutputHelper output) : SessionConcurrencyTests(app, output);

@@ -4,8 +4,8 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests.Sessions;
 
 /// <summary>What only server-side mode (the default) does: an identifier in the cookie, the session in the store. What both modes share: SessionBehaviourTests.</summary>
-[Collection(ServerSideApp.Name)]
-public sealed class ServerSideSessionTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class ServerSideSessionTests(EmbeddedAppFixture app)
 {
     [Fact]
     public async Task CookieHoldsOnlyAnIdentifierThatStaysTheSameBetweenRefreshes()

@@ -10,8 +10,8 @@ namespace Counter.Tests.Sessions;
 /// flood one session, another session's pages go on, in order, far inside the request deadline;
 /// a page queued behind the flooded session would wait out the 2 s deadline and answer 503.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class SessionIsolationTests(ServerSideAppFixture app, ITestOutputHelper output)
+[Collection(EmbeddedApp.Name)]
+public sealed class SessionIsolationTests(EmbeddedAppFixture app, ITestOutputHelper output)
 {
     private const int Flood = 500;
 

@@ -8,8 +8,8 @@ namespace Counter.Tests.Sessions;
 /// Idle and absolute expiry, with the services' clocks moved forward (idle 20 min, absolute 1 h in
 /// the test app). Clocks only move forward, so each test uses its own fresh session.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class SessionLifetimeTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class SessionLifetimeTests(EmbeddedAppFixture app)
 {
     [Fact]
     public async Task AnIdleSessionExpiresItsDataIsGoneAndItsIdentifierIsNotReused()

@@ -7,8 +7,8 @@ namespace Counter.Tests.Sessions;
 /// batch (POST /v1/batch). Made deterministic with a slow store: the first saves hold the write
 /// slots for 400 ms, so the others are queued and must go together, each with its own result.
 /// </summary>
-[Collection(ServerSideApp.Name)]
-public sealed class WriteCoalescingTests(ServerSideAppFixture app)
+[Collection(EmbeddedApp.Name)]
+public sealed class WriteCoalescingTests(EmbeddedAppFixture app)
 {
     private const int Users = 10;
 

@@ -8,8 +8,8 @@ namespace Counter.Tests.KvStore;
 /// wall clock is stepped (behind or ahead of the server's) neither loses an acknowledged write nor
 /// hides a live one. Both store replicas are stepped; each test sets the step back to zero.
 /// </summary>
-[Collection(RedisApp.Name)]
-public sealed class RedisClockStepTests(RedisAppFixture app)
+[Collection(GarnetApp.Name)]
+public sealed class GarnetClockStepTests(GarnetAppFixture app)
 {
     [Fact]
     public async Task AWriteMadeWhileTheStoresClockIsBehindIsReadableRightAfterItsAcknowledgement()

@@ -1,7 +1,7 @@
 namespace Counter.Tests.Infrastructure;
 
 /// <summary>Server-side mode with two web replicas, and the dashboard for the telemetry tests.</summary>
-public sealed class ServerSideAppFixture : CounterAppFixture
+public sealed class EmbeddedAppFixture : CounterAppFixture
 {
     protected override string SessionMode => "ServerSide";
 

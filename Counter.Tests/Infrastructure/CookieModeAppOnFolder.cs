@@ -7,7 +7,7 @@ namespace Counter.Tests.Infrastructure;
 /// A cookie-mode app on a data folder that outlives it (so a second app can start on the same
 /// store), its key ring kept plain or, with the key-encryption key, migrated (DataProtection:MigrateUnsealedKeys).
 /// </summary>
-public sealed class CookieAppOnFolder(string dataPath, bool plainKeyRing) : CounterAppFixture, IAsyncDisposable
+public sealed class CookieModeAppOnFolder(string dataPath, bool plainKeyRing) : CounterAppFixture, IAsyncDisposable
 {
     protected override string SessionMode => "Cookie";
 

@@ -1,6 +1,6 @@
 namespace Counter.Tests.Infrastructure;
 
-public sealed class CookieAppFixture : CounterAppFixture
+public sealed class CookieModeAppFixture : CounterAppFixture
 {
     protected override string SessionMode => "Cookie";
 

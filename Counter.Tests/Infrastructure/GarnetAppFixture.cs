@@ -4,7 +4,7 @@ namespace Counter.Tests.Infrastructure;
 /// Server-side mode on the Redis-protocol backend (Garnet): two web replicas in front of two
 /// stateless store replicas.
 /// </summary>
-public sealed class RedisAppFixture : CounterAppFixture
+public sealed class GarnetAppFixture : CounterAppFixture
 {
     protected override string SessionMode => "ServerSide";
 

@@ -1,7 +1,0 @@
-namespace Counter.Tests.Infrastructure;
-
-[CollectionDefinition(Name)]
-public sealed class ServerSideApp : ICollectionFixture<ServerSideAppFixture>
-{
-    public const string Name = "server-side app";
-}

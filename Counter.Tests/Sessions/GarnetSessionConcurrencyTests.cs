@@ -1,0 +1,7 @@
+using Counter.Tests.Infrastructure;
+using Xunit.Abstractions;
+
+namespace Counter.Tests.Sessions;
+
+[Collection(GarnetApp.Name)]
+public sealed class GarnetSessionConcurrencyTests(GarnetAppFixture app, ITestOutputHelper output) : SessionConcurrencyTests(app, output);
