@@ -31,10 +31,8 @@ public static class DumpCommand
     {
         Description = "The store's address (default: KVSTORE_URL, else http://localhost:5100).",
         HelpName = "address",
-        DefaultValueFactory = _ => new Uri(Environment.GetEnvironmentVariable("KVSTORE_URL") is { Length: > 0 } url ? url : "http://localhost:5100"),
-        CustomParser = result => Uri.TryCreate(result.Tokens[0].Value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https"
-            ? url
-            : Refuse(result, $"--url must be an absolute http or https address, not '{result.Tokens[0].Value}'."),
+        DefaultValueFactory = result => Address(result, Environment.GetEnvironmentVariable("KVSTORE_URL") is { Length: > 0 } url ? url : "http://localhost:5100", "KVSTORE_URL"),
+        CustomParser = result => Address(result, result.Tokens[0].Value, "--url"),
     };
 
     private static readonly Option<string> Prefix = new("--prefix")
@@ -80,9 +78,14 @@ public static class DumpCommand
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output ?? Console.Out, Error = error });
     }
 
-    private static Uri Refuse(System.CommandLine.Parsing.ArgumentResult result, string message)
+    /// <summary>The store's address from <paramref name="source"/>: absolute http or https, else a parse error naming it.</summary>
+    private static Uri Address(System.CommandLine.Parsing.ArgumentResult result, string value, string source)
     {
-        result.AddError(message);
+        if (Uri.TryCreate(value, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        {
+            return url;
+        }
+        result.AddError($"{source} must be an absolute http or https address, not '{value}'.");
         return null!;
     }
 
@@ -95,7 +98,7 @@ public static class DumpCommand
         {
             response = await http.GetAsync($"/v1/entries?prefix={Uri.EscapeDataString(prefix)}", HttpCompletionOption.ResponseHeadersRead);
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException)
         {
             await error.WriteLineAsync($"dump: could not reach the store at {url}: {ex.Message}");
             return StoreError;
@@ -107,9 +110,26 @@ public static class DumpCommand
             return StoreError;
         }
 
-        await using var stream = await response.Content.ReadAsStreamAsync();
+        try
+        {
+            await CopyLinesAsync(await response.Content.ReadAsStreamAsync());
+            return 0;
+        }
+        catch (Exception ex) when (ex is IOException or HttpRequestException or System.Text.Json.JsonException or TaskCanceledException)
+        {
+            // The store went away mid-dump, or sent a line that is not one of its entries: the lines
+            // printed so far stand; say why the rest is missing.
+            await error.WriteLineAsync($"dump: the dump from {url} ended early: {ex.Message}");
+            return StoreError;
+        }
+    }
+
+    /// <summary>The store's NDJSON lines to standard output, each as the original's <c>{"key": value}</c>.</summary>
+    private static async Task CopyLinesAsync(Stream stream)
+    {
+        await using var source = stream;
         await using var stdout = new BufferedStream(Console.OpenStandardOutput(), 64 * 1024);
-        var input = PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
+        var input = PipeReader.Create(source, new StreamPipeReaderOptions(bufferSize: 64 * 1024));
         while (true)
         {
             var read = await input.ReadAsync();
@@ -127,7 +147,6 @@ public static class DumpCommand
         }
         await input.CompleteAsync();
         await stdout.FlushAsync();
-        return 0;
     }
 
     /// <summary>

@@ -39,6 +39,23 @@ public sealed class DumpCommandLineTests
         Assert.Equal("", output);
     }
 
+    [Fact]
+    public async Task ABadKvstoreUrlIsRefusedNamingIt()
+    {
+        Environment.SetEnvironmentVariable("KVSTORE_URL", "localhost:5100");
+        try
+        {
+            var (exitCode, _, error) = await RunAsync();
+
+            Assert.Equal(DumpCommand.UsageError, exitCode);
+            Assert.Contains("KVSTORE_URL must be an absolute http or https address", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("KVSTORE_URL", null);
+        }
+    }
+
     [Theory]
     [InlineData("--credential", "secret")]
     [InlineData("--credential=secret")]

@@ -74,6 +74,29 @@ public sealed class ExpiryClockTests
         Assert.Equal(StartMs + 1_500_000 + Ttl + 60_000, clock.SweepClockMs()); // Then this run's own clocks alone.
     }
 
+    /// <summary>
+    /// The previous run started an hour slow and kept that clock (its stamps are an hour early in real
+    /// time); this run starts on a correct clock. Its entries are judged by that run's reckoning until
+    /// the latest of them has expired by it, so none is hidden early (web would replace it).
+    /// </summary>
+    [Fact]
+    public void EntriesOfARunWhoseClockWasBehindAreJudgedByThatRunsClockUntilTheyHaveExpired()
+    {
+        var previousSweep = StartMs - 3_600_000;
+        var latest = previousSweep + 1_800_000; // Live for 30 more minutes by the previous run's clock.
+        var time = new ManualClock(Start);
+        var clock = new ExpiryClock(time, previousSweepClockMs: previousSweep, latestExpiryAtStartMs: latest);
+
+        Assert.True(clock.NowMs() > latest); // By this run's clock alone it would look expired...
+        Assert.True(clock.LiveMs() < latest); // ...but it is live.
+        time.Pass(TimeSpan.FromMinutes(29));
+        Assert.True(clock.LiveMs() < latest);
+
+        time.Pass(TimeSpan.FromMinutes(1) + ExpiryClock.SweepMargin);
+        Assert.Equal(clock.NowMs(), clock.LiveMs()); // Then this run's own clock alone.
+        Assert.True(clock.SweepClockMs() <= clock.LiveMs());
+    }
+
     [Fact]
     public void AStoreStartedOnAClockBehindStampsFromThePreviousRunsRecord()
     {

@@ -38,7 +38,7 @@ internal sealed class ExpiryClock
     private readonly long _anchorMs;
     private readonly long _previousSweepClockMs;
     private readonly long? _latestExpiryAtStartMs;
-    private bool _startEntriesSettled;
+    private volatile bool _startEntriesSettled;
 
     /// <param name="time">The wall clock and the monotonic timestamp.</param>
     /// <param name="previousSweepClockMs">The sweep clock the previous run recorded last, if any.</param>
@@ -61,6 +61,33 @@ internal sealed class ExpiryClock
 
     /// <summary>The time that stamps expiries (now + ttl) and decides what is live: the anchored clock.</summary>
     public long NowMs() => AnchoredMs(ElapsedMs());
+
+    /// <summary>
+    /// The time that decides what is live, for reads and for the writer's conditions: the anchored
+    /// clock, but while entries from before this start may still be live, no later than the previous
+    /// run's recorded sweep clock plus the monotonic time since this start. A previous run whose clock
+    /// was behind (started slow, corrected later) stamped its expiries by that slower clock; judged by
+    /// this run's correct clock they would look expired early, and web would replace such a session
+    /// with a fresh one. Never later than <see cref="NowMs"/>, so an entry stamped by it lives at
+    /// least its ttl, and never earlier than <see cref="SweepClockMs"/>, so the sweeper deletes nothing
+    /// a read would still show.
+    /// </summary>
+    public long LiveMs()
+    {
+        var elapsed = ElapsedMs();
+        var now = AnchoredMs(elapsed);
+        if (_startEntriesSettled)
+        {
+            return now;
+        }
+        var byPreviousRun = _previousSweepClockMs + elapsed;
+        if (_latestExpiryAtStartMs is not { } latest || byPreviousRun - MarginMs >= latest)
+        {
+            _startEntriesSettled = true;
+            return now;
+        }
+        return Math.Min(now, byPreviousRun);
+    }
 
     /// <summary>How far the wall clock is ahead of the anchored clock (negative: behind); a step shows here.</summary>
     public long WallAheadMs() => WallMs() - AnchoredMs(ElapsedMs());

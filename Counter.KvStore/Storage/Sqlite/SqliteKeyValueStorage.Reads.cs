@@ -16,7 +16,7 @@ public sealed partial class SqliteKeyValueStorage
         await using var command = connection.CreateCommand();
         command.CommandText = $"SELECT value, version, expires_at FROM entries WHERE key = $key AND {LiveFilter};";
         command.Parameters.AddWithValue("$key", key);
-        command.Parameters.AddWithValue("$now", NowMs());
+        command.Parameters.AddWithValue("$now", LiveMs());
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         return await reader.ReadAsync(cancellationToken) ? ReadEntry(key, reader, 0) : null;
     }
@@ -46,7 +46,7 @@ public sealed partial class SqliteKeyValueStorage
         command.CommandText = $"SELECT count(*) FROM entries WHERE key >= $lower AND key < $upper AND {LiveFilter};";
         command.Parameters.AddWithValue("$lower", prefix);
         command.Parameters.AddWithValue("$upper", prefix + PrefixUpperBound);
-        command.Parameters.AddWithValue("$now", NowMs());
+        command.Parameters.AddWithValue("$now", LiveMs());
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
     }
 
@@ -87,7 +87,7 @@ public sealed partial class SqliteKeyValueStorage
             $"SELECT {columns} FROM entries WHERE key {(fromPrefix ? ">=" : ">")} $lower AND key < $upper AND {LiveFilter} ORDER BY key LIMIT $limit;";
         command.Parameters.AddWithValue("$lower", fromPrefix ? prefix : after);
         command.Parameters.AddWithValue("$upper", prefix + PrefixUpperBound);
-        command.Parameters.AddWithValue("$now", NowMs());
+        command.Parameters.AddWithValue("$now", LiveMs());
         command.Parameters.AddWithValue("$limit", limit);
         return command;
     }

@@ -35,7 +35,7 @@ public sealed partial class SqliteKeyValueStorage
         _writer.EnqueueAsync(batch =>
         {
             var current = _commands.Find(key);
-            var live = current is not null && IsLive(current, batch.Now);
+            var live = current is not null && IsLive(current, LiveMs());
             if (!live)
             {
                 // HTTP semantics: If-Match against nothing fails the precondition.
@@ -55,7 +55,7 @@ public sealed partial class SqliteKeyValueStorage
         _writer.EnqueueAsync(batch =>
         {
             var current = _commands.Find(key);
-            if (current is null || !IsLive(current, batch.Now))
+            if (current is null || !IsLive(current, LiveMs()))
             {
                 return (long?)null;
             }
@@ -123,7 +123,7 @@ public sealed partial class SqliteKeyValueStorage
     private WriteResult ApplyPut(WriteBatch batch, string key, byte[] value, WriteCondition condition, TimeSpan? timeToLive)
     {
         var current = _commands.Find(key);
-        var live = current is not null && IsLive(current, batch.Now);
+        var live = current is not null && IsLive(current, LiveMs());
         if ((condition.IfNoneMatch && live) || (condition.IfMatch is { } expected && (!live || current!.Version != expected)))
         {
             return live ? new WriteResult(WriteOutcome.PreconditionFailed, current!.Version, current.Value) : new WriteResult(WriteOutcome.PreconditionFailed, 0);

@@ -94,11 +94,17 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     {
         try
         {
-            ProbeWriteAsync(CancellationToken.None).GetAwaiter().GetResult();
+            // Bounded: a disk whose fsync never returns must not keep the store from starting (and
+            // logging) at all; /health then reports the stalled writer.
+            ProbeWriteAsync(CancellationToken.None).WaitAsync(WriterHealthCheck.StallBound).GetAwaiter().GetResult();
         }
         catch (StorageUnavailableException ex)
         {
             LogRefusedAtStart(_logger, ex.Message);
+        }
+        catch (TimeoutException)
+        {
+            LogRefusedAtStart(_logger, $"a commit that changes nothing did not finish within {WriterHealthCheck.StallBound.TotalSeconds:0} s; the store starts, and /health reports the stalled writer.");
         }
     }
 
@@ -161,6 +167,9 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     /// <summary>The time expiries are stamped and judged by (see <see cref="ExpiryClock"/>), never earlier than the anchored clock.</summary>
     private long NowMs() => _clock.NowMs();
+
+    /// <summary>The time that decides what is live (reads and the writer's conditions); never later than <see cref="NowMs"/>, which stamps expiries.</summary>
+    private long LiveMs() => _clock.LiveMs();
 
     [LoggerMessage(1, LogLevel.Information, "Opened store {Path} with {Keys} keys (synchronous={Synchronous})")]
     private static partial void LogOpened(ILogger logger, string path, long keys, SyncMode synchronous);
