@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using Counter.Tests.Infrastructure;
+using static Counter.Tests.Infrastructure.StoreCalls;
 
 namespace Counter.Tests.KvStore;
 
@@ -91,25 +90,6 @@ public sealed class DiskFullTests : IAsyncLifetime
         ReliabilityReport.Add("Disk full", "one store process on an 8 MB tmpfs", $"disk filled to the last byte (/health 503, /alive 200), then space freed (/health 200 after {healthBack.TotalSeconds:F1} s, before any write)",
             SeededKeys + attempts + (2 * seeded.Count) + 1, $"{refused}× 507 (expected), 0 other", 0);
     }
-
-    private static async Task AssertAllReadableAsync(HttpClient client, Dictionary<string, string> expected)
-    {
-        foreach (var (key, value) in expected)
-        {
-            using var get = await client.GetAsync($"/v1/keys/{key}");
-            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-            Assert.Equal(value, await get.Content.ReadAsStringAsync());
-        }
-    }
-
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(path);
-        return response.StatusCode;
-    }
-
-    private static Task<HttpResponseMessage> PutAsync(HttpClient client, string key, string json) =>
-        client.PutAsync($"/v1/keys/{key}", new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
 
     public async Task DisposeAsync() => await _disk.DisposeAsync();
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
-using System.Net.Http.Headers;
-using System.Text;
 using Counter.Tests.Infrastructure;
+using static Counter.Tests.Infrastructure.StoreCalls;
 
 namespace Counter.Tests.KvStore;
 
@@ -123,25 +122,6 @@ public sealed class StartOnRefusingDiskTests : IAsyncLifetime
         }
         return seeded;
     }
-
-    private static async Task AssertAllReadableAsync(HttpClient client, Dictionary<string, string> expected)
-    {
-        foreach (var (key, value) in expected)
-        {
-            using var get = await client.GetAsync($"/v1/keys/{key}");
-            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
-            Assert.Equal(value, await get.Content.ReadAsStringAsync());
-        }
-    }
-
-    private static async Task<HttpStatusCode> StatusAsync(HttpClient client, string path)
-    {
-        using var response = await client.GetAsync(path);
-        return response.StatusCode;
-    }
-
-    private static Task<HttpResponseMessage> PutAsync(HttpClient client, string key, string json) =>
-        client.PutAsync($"/v1/keys/{key}", new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
 
     public async Task DisposeAsync() => await _disk.DisposeAsync();
 }
