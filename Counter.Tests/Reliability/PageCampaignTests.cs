@@ -1,4 +1,3 @@
-using System.Globalization;
 using Counter.Tests.Campaign;
 using Counter.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -16,16 +15,14 @@ namespace Counter.Tests.Reliability;
 [Trait("Category", "Reliability")]
 public sealed class PageCampaignTests(ReliabilityAppFixture app, ITestOutputHelper output)
 {
-    private static readonly TimeSpan Length = TimeSpan.FromSeconds(25);
+    private static readonly TimeSpan Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(25));
     private const int Sessions = 4;
     private const int LoadersPerSession = 3;
 
     [Fact]
     public async Task EverySessionsCountStaysWithinItsBoundsThroughSlowStores()
     {
-        var seed = Environment.GetEnvironmentVariable("CAMPAIGN_SEED") is { Length: > 0 } given
-            ? int.Parse(given, CultureInfo.InvariantCulture)
-            : Random.Shared.Next();
+        var seed = CampaignEnvironment.Seed();
         var random = new Random(seed);
         var history = new HistoryRecorder();
         var runId = Guid.NewGuid().ToString("N")[..6];

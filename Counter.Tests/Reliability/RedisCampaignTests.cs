@@ -1,4 +1,3 @@
-using System.Globalization;
 using Counter.Tests.Campaign;
 using Counter.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -12,7 +11,7 @@ namespace Counter.Tests.Reliability;
 /// replica was cut off for a moment) so replicas are promoted: with
 /// <c>Storage:ReplicaAcknowledgements=1</c> every key must stay linearizable; with <c>0</c>,
 /// docs/guarantees.md says acknowledged writes may be lost, so the run reports what it finds as
-/// expected and fails only if it did not run. <c>CAMPAIGN_SEED=n</c> replays a schedule.
+/// expected and fails only if it did not run. <see cref="CampaignEnvironment"/> replays a seed or sets the length.
 /// </summary>
 [Trait("Category", "Reliability")]
 public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
@@ -23,7 +22,7 @@ public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
     public async Task EveryKeyStaysLinearizableThroughKillsAndPausesOfRedisServerAndTheStore()
     {
         RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);
-        var options = new StoreCampaignOptions { Seed = Seed(), Length = TimeSpan.FromSeconds(30), Topology = CampaignTopology.RedisServer };
+        var options = new StoreCampaignOptions { Seed = CampaignEnvironment.Seed(), Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(30)), Topology = CampaignTopology.RedisServer };
         var (report, _, schedule) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();
 
         Assert.True(report.Valid, $"Seed {options.Seed}: {report.Anomalies.Count} anomalies, {report.Undecided.Count} keys unknown:\n{report.Describe()}");
@@ -55,8 +54,8 @@ public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
     {
         var options = new StoreCampaignOptions
         {
-            Seed = Seed(),
-            Length = TimeSpan.FromSeconds(22),
+            Seed = CampaignEnvironment.Seed(),
+            Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(22)),
             Topology = CampaignTopology.RedisCluster,
             ReplicaAcknowledgements = replicaAcknowledgements,
             Keys = 9, // Every primary holds some: a killed primary always costs the workload something.
@@ -66,10 +65,6 @@ public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
         Assert.True(report.Faults.Count > 0, "The nemesis injected no fault: " + report.Describe());
         return (report, options);
     }
-
-    private static int Seed() => Environment.GetEnvironmentVariable("CAMPAIGN_SEED") is { Length: > 0 } given
-        ? int.Parse(given, CultureInfo.InvariantCulture)
-        : Random.Shared.Next();
 
     public void Dispose()
     {

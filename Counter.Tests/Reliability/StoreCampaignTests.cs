@@ -1,4 +1,3 @@
-using System.Globalization;
 using Counter.Tests.Campaign;
 using Xunit.Abstractions;
 
@@ -9,8 +8,8 @@ namespace Counter.Tests.Reliability;
 /// creates, deletes and batches on a few shared keys while a seeded nemesis kills (-9) and restarts
 /// the store, pauses it (SIGSTOP/SIGCONT) or steps its wall clock 1,500 s ahead or behind (past every
 /// write's ttl) and back; then the checker, from the recorded history alone, must find every key
-/// linearizable. The seed is printed; <c>CAMPAIGN_SEED=n</c> replays its fault schedule, and
-/// <c>CAMPAIGN_KVSTORE_DLL=path</c> runs the same campaign against another build of the store.
+/// linearizable. The seed is printed; <see cref="CampaignEnvironment"/> replays a seed, sets the
+/// length, or runs the same campaign against another build of the store.
 /// A deliberately wrong store (one that ignores preconditions) must be caught.
 /// </summary>
 [Trait("Category", "Reliability")]
@@ -23,12 +22,10 @@ public sealed class StoreCampaignTests(ITestOutputHelper output) : IDisposable
     {
         var options = new StoreCampaignOptions
         {
-            Seed = Environment.GetEnvironmentVariable("CAMPAIGN_SEED") is { Length: > 0 } given
-                ? int.Parse(given, CultureInfo.InvariantCulture)
-                : Random.Shared.Next(),
-            Length = TimeSpan.FromSeconds(30),
+            Seed = CampaignEnvironment.Seed(),
+            Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(30)),
             ClockSteps = true,
-            StoreDll = Environment.GetEnvironmentVariable("CAMPAIGN_KVSTORE_DLL") is { Length: > 0 } dll ? dll : null,
+            StoreDll = CampaignEnvironment.StoreDll(),
         };
         var (report, _, schedule) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();
 
