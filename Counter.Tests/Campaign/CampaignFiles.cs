@@ -1,14 +1,18 @@
 namespace Counter.Tests.Campaign;
 
 /// <summary>
-/// Where a run's record goes: its history (JSON lines, <see cref="HistoryFile"/>), its report (text)
-/// and its timeline (<see cref="TimelineSvg"/>), under /tmp/counter-tests/ and, when
+/// Where a run's record goes: its history (JSON lines, <see cref="HistoryFile"/>), its report (text),
+/// its figures (<see cref="CampaignSummary"/>, JSON) and its timeline (<see cref="TimelineSvg"/>), under /tmp/counter-tests/ and, when
 /// <c>COUNTER_CAMPAIGN_REPORT_DIR</c> is set, in that folder too.
 /// </summary>
 public static class CampaignFiles
 {
-    public static void Save(string name, IReadOnlyList<HistoryEvent> history, CheckReport report, Action<string> log)
+    /// <param name="topology">What the run ran on, for the summary (<paramref name="name"/> when not given).</param>
+    /// <param name="lossesExpected">The docs allow this topology to lose acknowledged writes: anomalies are expected, not failures.</param>
+    public static void Save(string name, IReadOnlyList<HistoryEvent> history, CheckReport report, Action<string> log,
+        string? topology = null, int? seed = null, bool lossesExpected = false)
     {
+        var summary = CampaignSummary.From(name, topology ?? name, seed, lossesExpected, history, report).ToJson();
         var folders = new List<string> { Path.Combine(Path.GetTempPath(), "counter-tests") };
         if (Environment.GetEnvironmentVariable("COUNTER_CAMPAIGN_REPORT_DIR") is { Length: > 0 } extra)
         {
@@ -24,8 +28,9 @@ public static class CampaignFiles
             HistoryFile.Save(history, stem + ".jsonl");
             File.WriteAllText(stem + ".txt", report.Describe());
             File.WriteAllText(stem + ".svg", svg);
+            File.WriteAllText(stem + ".json", summary + "\n");
         }
-        log($"History, report and timeline saved as {string.Join(" and ", folders.Select(folder => Path.Combine(folder, $"campaign-{name}.{{jsonl,txt,svg}}")))} "
+        log($"History, report and timeline saved as {string.Join(" and ", folders.Select(folder => Path.Combine(folder, $"campaign-{name}.{{jsonl,txt,json,svg}}")))} "
             + "(HistoryFile.Load, then HistoryChecker.Check, checks a history again).");
     }
 }

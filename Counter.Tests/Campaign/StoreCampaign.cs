@@ -74,7 +74,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         log(options.LossesExpected && report.Anomalies.Count > 0
             ? $"Expected by the docs (docs/guarantees.md: without replica acknowledgements a failover may lose acknowledged writes): {report.Anomalies.Count} anomalies.\n" + report.Describe()
             : report.Describe());
-        CampaignFiles.Save(options.Name, events, report, log);
+        CampaignFiles.Save(options.Name, events, report, log, options.TopologyName, options.Seed, options.LossesExpected);
         return (report, events, schedule);
     }
 

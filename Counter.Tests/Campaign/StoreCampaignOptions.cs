@@ -19,13 +19,16 @@ public sealed record StoreCampaignOptions
     /// <summary>Faults docs/guarantees.md says may lose acknowledged writes: the run reports what it finds as expected.</summary>
     public bool LossesExpected => Topology == CampaignTopology.RedisCluster && ReplicaAcknowledgements == 0;
 
-    /// <summary>A name for the run's files and report: topology, seed, and what is special about it.</summary>
-    public string Name => Topology switch
+    /// <summary>The topology as the results name it: <c>embedded</c>, <c>redis-server</c>, <c>redis-cluster-acks1</c>..., and <c>-wrong-store</c> after it for the deliberately wrong store.</summary>
+    public string TopologyName => Topology switch
     {
         CampaignTopology.Embedded => "embedded",
         CampaignTopology.RedisServer => "redis-server",
         _ => $"redis-cluster-acks{ReplicaAcknowledgements}",
-    } + $"-{Seed}" + (IgnoreConditions ? "-wrong-store" : "");
+    } + (IgnoreConditions ? "-wrong-store" : "");
+
+    /// <summary>A name for the run's files and report: topology, seed, and what is special about it.</summary>
+    public string Name => $"{TopologyName}-{Seed}";
 
     /// <summary>Adds wall-clock steps to the kills and pauses; every write then carries a ttl the steps cross.</summary>
     public bool ClockSteps { get; init; }

@@ -48,7 +48,7 @@ public sealed class PageCampaignTests(ReliabilityAppFixture app, ITestOutputHelp
         var events = history.Snapshot();
         var report = HistoryChecker.Check(events);
         output.WriteLine(report.Describe());
-        CampaignFiles.Save($"pages-{seed}", events, report, output.WriteLine);
+        CampaignFiles.Save($"pages-{seed}", events, report, output.WriteLine, "pages", seed);
         Assert.True(report.Valid, $"Seed {seed}: {report.Anomalies.Count} anomalies:\n{report.Describe()}");
         Assert.True(report.PageOutcomes.GetValueOrDefault(Outcome.Ok) >= 100, "The workload barely ran: " + report.Describe());
         Assert.True(report.Faults.Count > 0, "The nemesis injected no fault: " + report.Describe());
