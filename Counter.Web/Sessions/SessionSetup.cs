@@ -30,6 +30,10 @@ public static class SessionSetup
             builder.Services.AddSingleton<SessionIdentifiers>();
             builder.Services.AddSingleton<SessionCache>();
             builder.Services.AddSingleton<SessionGate>();
+            builder.Services.AddSingleton<SessionRecords>();
+            builder.Services.AddSingleton<ISessionRecords>(sp => new InstrumentedSessionRecords(
+                sp.GetRequiredService<SessionRecords>(), sp.GetRequiredService<SessionTelemetry>()));
+            builder.Services.AddSingleton<SessionResolver>();
             builder.Services.AddSingleton<ISessionStore, ServerSessionStore>();
         }
         else

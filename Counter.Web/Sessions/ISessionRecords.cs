@@ -1,0 +1,28 @@
+using Counter.Web.KvClient;
+
+namespace Counter.Web.Sessions;
+
+/// <summary>
+/// The session records in the KV store, in session terms: load, compare-and-set save, touch, delete.
+/// <see cref="SessionRecords"/> does the work; <see cref="InstrumentedSessionRecords"/> wraps it with
+/// the spans, metrics and the mapping of store failures to the session layer's exceptions.
+/// </summary>
+public interface ISessionRecords
+{
+    /// <summary>The session's record and version: from this replica's cache when allowed (the save's If-Match validates it), else a GET.</summary>
+    Task<LoadedSession> LoadAsync(SessionKey session, bool useCache, CancellationToken cancellationToken);
+
+    /// <summary>The value a refused write sent back (the write that won), taken as a load at no store call.</summary>
+    LoadedSession Winner(SessionKey session, VersionedValue current);
+
+    /// <summary>
+    /// Saves <paramref name="data"/> as the session, seen now: on top of <paramref name="current"/> (a
+    /// new record when null) if the key is still at <paramref name="etag"/> (if it does not exist yet, when null).
+    /// </summary>
+    Task<SavedSession> SaveAsync(SessionKey session, SessionRecord? current, SessionData data, string? etag, CancellationToken cancellationToken);
+
+    /// <summary>Extends the session's expiry without rewriting it; false when it is gone.</summary>
+    Task<bool> TouchAsync(SessionKey session, SessionRecord record, string etag, CancellationToken cancellationToken);
+
+    Task DeleteAsync(SessionKey session, CancellationToken cancellationToken);
+}
