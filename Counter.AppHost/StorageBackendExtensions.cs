@@ -16,7 +16,7 @@ internal static class StorageBackendExtensions
     public static IResourceBuilder<ProjectResource> WithStorageBackend(
         this IResourceBuilder<ProjectResource> kvstore, IDistributedApplicationBuilder builder, CounterSettings settings)
     {
-        kvstore.WithEnvironment("Storage__DataPath", settings.DataPath);
+        kvstore.WithEnvironment("Storage__Sqlite__DataPath", settings.DataPath);
         if (!settings.UsesRedis)
         {
             return kvstore;
@@ -25,7 +25,7 @@ internal static class StorageBackendExtensions
         if (settings.RedisConnectionString is { } connectionString)
         {
             return kvstore.WithEnvironment("ConnectionStrings__redis", connectionString)
-                .WithEnvironment("Storage__ReplicaAcknowledgements", settings.RedisReplicaAcknowledgements.ToString(System.Globalization.CultureInfo.InvariantCulture));
+                .WithEnvironment("Storage__Redis__ReplicaAcknowledgements", settings.RedisReplicaAcknowledgements.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         var (garnet, garnetConnection) = GarnetResource.Add(builder, settings.DataPath);

@@ -13,6 +13,7 @@ if (args is ["dump", .. var dumpArgs])
 return await ServiceStart.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
+    builder.MoveSettings(StoreSetup.MovedSettings);
 
     // Telemetry, health checks, service discovery and the clock shared by every Counter service.
     builder.AddServiceDefaults();

@@ -30,10 +30,14 @@ public static class ServiceStart
 
     /// <summary>
     /// Validates every option registered with ValidateOnStart now, right after the host is built, so a
-    /// bad value is refused here (one line) rather than in the host's start, which logs it with a stack trace.
+    /// bad value is refused here (one line) rather than in the host's start, which logs it with a stack trace;
+    /// first, warns about each setting given under a name that has moved.
     /// </summary>
-    public static void ValidateSettings(IServiceProvider services) =>
+    public static void ValidateSettings(IServiceProvider services)
+    {
+        (services.GetService(typeof(MovedSettingsWarnings)) as MovedSettingsWarnings)?.Write();
         (services.GetService(typeof(IStartupValidator)) as IStartupValidator)?.Validate();
+    }
 
     private static string? Refusal(Exception exception) => exception switch
     {

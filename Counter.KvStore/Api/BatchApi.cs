@@ -71,7 +71,7 @@ public static class BatchApi
     internal sealed record Parsed(List<Item> Items, ProblemHttpResult? Error);
 
     /// <summary>Null when the shape is wrong; an Error when one item breaks a rule (named by its index).</summary>
-    internal static Parsed? Parse(byte[] body, StorageOptions limits, HttpContext context)
+    internal static Parsed? Parse(byte[] body, ApiLimits limits, HttpContext context)
     {
         using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = RequestBody.MaxJsonDepth + 2 });
         if (document.RootElement.ValueKind != JsonValueKind.Object
@@ -102,7 +102,7 @@ public static class BatchApi
     /// condition field is refused: a condition that is a number, misspelt, empty or sent twice must
     /// never turn a compare-and-set into a blind overwrite.
     /// </summary>
-    private static (Item Item, ProblemHttpResult? Error) ReadItem(JsonElement item, int index, StorageOptions limits, HttpContext context)
+    private static (Item Item, ProblemHttpResult? Error) ReadItem(JsonElement item, int index, ApiLimits limits, HttpContext context)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {

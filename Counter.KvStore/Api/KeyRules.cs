@@ -1,5 +1,4 @@
 using System.Buffers;
-using Counter.KvStore.Storage;
 
 namespace Counter.KvStore.Api;
 
@@ -16,7 +15,7 @@ public static class KeyRules
     private static readonly string[] Reserved = ["health", "alive", "openapi", "v1"];
 
     /// <summary>Null when the key is acceptable, else a sentence saying what is wrong.</summary>
-    public static string? Check(string? key, StorageOptions options)
+    public static string? Check(string? key, ApiLimits options)
     {
         if (string.IsNullOrEmpty(key))
         {
@@ -42,7 +41,7 @@ public static class KeyRules
     }
 
     /// <summary>Prefixes follow the key alphabet but may be empty.</summary>
-    public static string? CheckPrefix(string? prefix, StorageOptions options) =>
+    public static string? CheckPrefix(string? prefix, ApiLimits options) =>
         string.IsNullOrEmpty(prefix) ? null
         : prefix.Length > options.MaxKeyLength ? $"The prefix is longer than {options.MaxKeyLength} characters."
         : prefix.AsSpan().IndexOfAnyExcept(Allowed) >= 0 ? "The prefix may contain only A-Z a-z 0-9 and - _ . : ~"

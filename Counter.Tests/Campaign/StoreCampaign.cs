@@ -25,7 +25,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
             CampaignTopology.RedisCluster => NemesisSchedule.ForRedisCluster(options.Seed, options.Length),
             _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps),
         };
-        log($"{options.Topology}{(options.Topology == CampaignTopology.RedisCluster ? $" (Storage:ReplicaAcknowledgements={options.ReplicaAcknowledgements})" : "")}: "
+        log($"{options.Topology}{(options.Topology == CampaignTopology.RedisCluster ? $" (Storage:Redis:ReplicaAcknowledgements={options.ReplicaAcknowledgements})" : "")}: "
             + $"seed {options.Seed} (CAMPAIGN_SEED={options.Seed} replays it); {options.Clients} clients on {options.Keys} keys for {options.Length.TotalSeconds} s"
             + (options.StoreDll is { } dll ? $"; store {dll}" : "") + (options.IgnoreConditions ? "; the store ignores If-Match / If-None-Match (deliberately wrong)" : "")
             + "; faults:");
@@ -86,7 +86,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         {
             environment["Storage__Backend"] = "Redis";
             environment["ConnectionStrings__redis"] = connectionString;
-            environment["Storage__ReplicaAcknowledgements"] = options.ReplicaAcknowledgements.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            environment["Storage__Redis__ReplicaAcknowledgements"] = options.ReplicaAcknowledgements.ToString(System.Globalization.CultureInfo.InvariantCulture);
         }
         if (options.ClockSteps || options.IgnoreConditions)
         {
@@ -95,7 +95,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         if (options.ClockSteps)
         {
             environment["Testing__TestClock"] = "true";
-            environment["Storage__SweepInterval"] = "00:00:01"; // Sweeps run during every clock step.
+            environment["Storage__Sqlite__SweepInterval"] = "00:00:01"; // Sweeps run during every clock step.
         }
         if (options.IgnoreConditions)
         {

@@ -13,7 +13,7 @@ public sealed record StoreCampaignOptions
 
     public CampaignTopology Topology { get; init; } = CampaignTopology.Embedded;
 
-    /// <summary>On a Redis Cluster, the store's <c>Storage:ReplicaAcknowledgements</c>.</summary>
+    /// <summary>On a Redis Cluster, the store's <c>Storage:Redis:ReplicaAcknowledgements</c>.</summary>
     public int ReplicaAcknowledgements { get; init; }
 
     /// <summary>Faults docs/guarantees.md says may lose acknowledged writes: the run reports what it finds as expected.</summary>

@@ -19,6 +19,11 @@ public sealed class KvStoreProcess : IAsyncDisposable
 
     public Uri Url { get; }
 
+    /// <summary>What the process printed, its first <see cref="MaxOutputLines"/> lines (start-up messages, warnings).</summary>
+    public IReadOnlyCollection<string> Output { get; private init; } = [];
+
+    private const int MaxOutputLines = 1000;
+
     public int Id => _process.Id;
 
     /// <summary>
@@ -31,8 +36,15 @@ public sealed class KvStoreProcess : IAsyncDisposable
     public static async Task<KvStoreProcess> StartAsync(string dataPath, string readyPath = "/health", IReadOnlyDictionary<string, string>? environment = null, Uri? url = null, string? dll = null)
     {
         url ??= new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
-        var process = Launch(dataPath, url, _ => { }, environment, dll);
-        var store = new KvStoreProcess(process, url);
+        var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var process = Launch(dataPath, url, line =>
+        {
+            if (output.Count < MaxOutputLines)
+            {
+                output.Enqueue(line);
+            }
+        }, environment, dll);
+        var store = new KvStoreProcess(process, url) { Output = output };
         await store.WaitReadyAsync(readyPath);
         return store;
     }
@@ -69,10 +81,21 @@ public sealed class KvStoreProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["Credentials__Web"] = CounterAppFixture.WebCredential;
         start.Environment["Credentials__Operations"] = CounterAppFixture.OperationsCredential;
-        start.Environment["Storage__DataPath"] = dataPath;
+        start.Environment["Storage__Sqlite__DataPath"] = dataPath;
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;
+        }
+        if (dll != Repository.KvStoreDll)
+        {
+            // Another build may predate a setting's move: it gets the old name too (this build would warn about it).
+            foreach (var (old, moved) in Counter.KvStore.StoreSetup.MovedSettings)
+            {
+                if (start.Environment.TryGetValue(moved.Replace(":", "__", StringComparison.Ordinal), out var value))
+                {
+                    start.Environment[old.Replace(":", "__", StringComparison.Ordinal)] = value;
+                }
+            }
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start the store.");
         process.OutputDataReceived += (_, line) => onOutput(line.Data ?? "");

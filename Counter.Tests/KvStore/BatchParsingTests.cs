@@ -12,7 +12,7 @@ namespace Counter.Tests.KvStore;
 [Trait("Category", "Unit")]
 public sealed class BatchParsingTests
 {
-    private static readonly StorageOptions Limits = new();
+    private static readonly ApiLimits Limits = new();
 
     [Fact]
     public void EachPutKeepsItsKeyValueConditionAndExpiry()

@@ -22,7 +22,7 @@ public sealed class EmbeddedClockStepTests : IDisposable
         {
             ["ASPNETCORE_ENVIRONMENT"] = "Development",
             ["Testing__TestClock"] = "true",
-            ["Storage__SweepInterval"] = "00:00:01",
+            ["Storage__Sqlite__SweepInterval"] = "00:00:01",
         });
         using var client = store.CreateClient();
         await PutAsync(client, "session-live", """{"count":7}""", ttlSeconds: 1200);

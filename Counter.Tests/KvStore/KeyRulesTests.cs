@@ -1,5 +1,4 @@
 using Counter.KvStore.Api;
-using Counter.KvStore.Storage;
 
 namespace Counter.Tests.KvStore;
 
@@ -7,7 +6,7 @@ namespace Counter.Tests.KvStore;
 [Trait("Category", "Unit")]
 public sealed class KeyRulesTests
 {
-    private static readonly StorageOptions Limits = new();
+    private static readonly ApiLimits Limits = new();
 
     [Theory]
     [InlineData("session:abc")]

@@ -20,6 +20,9 @@ public sealed partial class ConfigurationTableTests
         ["Session"] = ("Counter.Web", "Counter.Web.Sessions.SessionOptions"),
         ["KvClient"] = ("Counter.Web", "Counter.Web.KvClient.KvStoreClientOptions"),
         ["Storage"] = ("Counter.KvStore", "Counter.KvStore.Storage.StorageOptions"),
+        ["Storage:Sqlite"] = ("Counter.KvStore", "Counter.KvStore.Storage.Sqlite.SqliteStorageOptions"),
+        ["Storage:Redis"] = ("Counter.KvStore", "Counter.KvStore.Storage.Redis.RedisStorageOptions"),
+        ["Api"] = ("Counter.KvStore", "Counter.KvStore.Api.ApiLimits"),
         ["Credentials"] = ("Counter.KvStore", "Counter.KvStore.Api.CredentialOptions"),
         ["CrossOrigin"] = ("Counter.Web", "Counter.Web.Security.CrossOriginOptions"),
         ["Proxy"] = ("Counter.Web", "Counter.Web.Security.ProxyOptions"),
@@ -92,6 +95,6 @@ public sealed partial class ConfigurationTableTests
         return rows;
     }
 
-    [GeneratedRegex(@"^\| `(?<setting>[A-Za-z]+:[A-Za-z]+)` \| (?<value>[^|]+?) \|")]
+    [GeneratedRegex(@"^\| `(?<setting>[A-Za-z]+(?::[A-Za-z]+)+)` \| (?<value>[^|]+?) \|")]
     private static partial Regex Row();
 }

@@ -1,6 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using Counter.KvStore.Api;
 using Counter.KvStore.Storage;
+using Counter.KvStore.Storage.Redis;
+using Counter.KvStore.Storage.Sqlite;
 using Counter.Tests.Infrastructure;
 using Counter.Web.KvClient;
 using Counter.Web.RateLimits;
@@ -21,6 +23,9 @@ public sealed class OptionsValidationTests
     public void EveryOptionsClassIsValidWithItsDefaults()
     {
         Assert.Empty(Validate(new StorageOptions()));
+        Assert.Empty(Validate(new SqliteStorageOptions()));
+        Assert.Empty(Validate(new RedisStorageOptions()));
+        Assert.Empty(Validate(new ApiLimits()));
         Assert.Empty(Validate(new RateLimitOptions()));
         Assert.Empty(Validate(new SessionOptions()));
         Assert.Empty(Validate(new KvStoreClientOptions { Credential = "web-credential-0123456789" }));
@@ -50,7 +55,8 @@ public sealed class OptionsValidationTests
     public void OutOfRangeLimitsAreRefusedNamingTheSetting()
     {
         Assert.Contains(Validate(new RateLimitOptions { PagesPerWindow = 0 }), e => e.Contains(nameof(RateLimitOptions.PagesPerWindow), StringComparison.Ordinal));
-        Assert.Contains(Validate(new StorageOptions { MaxKeyLength = 0 }), e => e.Contains(nameof(StorageOptions.MaxKeyLength), StringComparison.Ordinal));
+        Assert.Contains(Validate(new ApiLimits { MaxKeyLength = 0 }), e => e.Contains(nameof(ApiLimits.MaxKeyLength), StringComparison.Ordinal));
+        Assert.Contains(Validate(new SqliteStorageOptions { MaxBatchSize = 0 }), e => e.Contains(nameof(SqliteStorageOptions.MaxBatchSize), StringComparison.Ordinal));
         Assert.Contains(Validate(new KvStoreClientOptions { Credential = "web-credential-0123456789", MaxBatchSize = 0 }), e => e.Contains(nameof(KvStoreClientOptions.MaxBatchSize), StringComparison.Ordinal));
     }
 

@@ -9,7 +9,7 @@ namespace Counter.Tests.Reliability;
 /// before every answer) the nemesis kills (-9) and restarts, or pauses, redis-server or the store:
 /// every key must stay linearizable. Over a Redis Cluster it kills primaries (some after their
 /// replica was cut off for a moment) so replicas are promoted: with
-/// <c>Storage:ReplicaAcknowledgements=1</c> every key must stay linearizable; with <c>0</c>,
+/// <c>Storage:Redis:ReplicaAcknowledgements=1</c> every key must stay linearizable; with <c>0</c>,
 /// docs/guarantees.md says acknowledged writes may be lost, so the run reports what it finds as
 /// expected and fails only if it did not run. <see cref="CampaignEnvironment"/> replays a seed or sets the length.
 /// </summary>

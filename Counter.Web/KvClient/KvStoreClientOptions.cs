@@ -43,7 +43,7 @@ public sealed class KvStoreClientOptions
     public int MaxBatchSize { get; set; } = 64;
 
     /// <summary>
-    /// Most bytes of values in one batch, well under the store's request limit (Storage:MaxBodyBytes,
+    /// Most bytes of values in one batch, well under the store's request limit (Api:MaxBodyBytes,
     /// 1 MiB by default), so that a batch of large sessions is never refused whole. A single save
     /// larger than this still goes out, alone.
     /// </summary>

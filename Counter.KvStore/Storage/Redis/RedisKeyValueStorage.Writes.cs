@@ -10,7 +10,7 @@ namespace Counter.KvStore.Storage.Redis;
 /// its own outcome, so one dead shard fails only the writes for its slots.
 ///
 /// Without replica acknowledgements the client routes each script by slot (following MOVED).
-/// With <see cref="StorageOptions.ReplicaAcknowledgements"/> set, the scripts for one primary and a
+/// With <see cref="RedisStorageOptions.ReplicaAcknowledgements"/> set, the scripts for one primary and a
 /// WAIT go to that server, pipelined on its one connection, with redirects refused: a script that
 /// ran there ran on the slot's primary at that moment (a node that is not answers MOVED), and the
 /// WAIT that follows counts the replicas that have everything that connection wrote, the script

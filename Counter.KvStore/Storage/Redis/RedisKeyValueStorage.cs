@@ -11,11 +11,11 @@ namespace Counter.KvStore.Storage.Redis;
 /// create-only, conditional delete and touch are single-key Lua scripts (atomic on the server);
 /// listing, dumps and clear SCAN every primary (see RedisKeyValueStorage.Scans.cs). On a Redis
 /// Cluster, single-key commands are routed by slot, and a write is acknowledged only once
-/// <see cref="StorageOptions.ReplicaAcknowledgements"/> replicas have it (WAIT), so a failover
+/// <see cref="RedisStorageOptions.ReplicaAcknowledgements"/> replicas have it (WAIT), so a failover
 /// loses no acknowledged write. Durability on one server is the server's (AOF / fsync policy).
 /// See <see cref="RedisScripts"/> for the stored format.
 /// </summary>
-public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvider time, IOptions<StorageOptions> options) : IKeyValueStorage
+public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, TimeProvider time, IOptions<RedisStorageOptions> options) : IKeyValueStorage
 {
     public const string Namespace = "kv:";
 
@@ -71,7 +71,7 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
 
     /// <summary>
     /// For the multi-key writes (the original API's bulk set, clear by prefix), which go through the
-    /// client's routing: with <see cref="StorageOptions.ReplicaAcknowledgements"/> set, a WAIT on each
+    /// client's routing: with <see cref="RedisStorageOptions.ReplicaAcknowledgements"/> set, a WAIT on each
     /// primary the slot map names now. Fewer replicas in time: 503. Unlike the single-key writes
     /// (RedisKeyValueStorage.Writes.cs), this cannot prove the WAIT ran where the write did.
     /// </summary>

@@ -11,8 +11,8 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// task completes only after its batch is committed, so an acknowledged write is on disk.
 ///
 /// The write path cannot fail silently:
-/// - The queue is bounded by count (<see cref="StorageOptions.MaxQueuedWrites"/>) and by bytes
-///   (<see cref="StorageOptions.MaxQueuedBytes"/>): when it is full a write fails at once (503)
+/// - The queue is bounded by count (<see cref="SqliteStorageOptions.MaxQueuedWrites"/>) and by bytes
+///   (<see cref="SqliteStorageOptions.MaxQueuedBytes"/>): when it is full a write fails at once (503)
 ///   instead of waiting past its caller's patience or filling memory.
 /// - A commit that does not finish (a hung disk) shows in <see cref="PendingFor"/>, which /health reads.
 /// - A write whose caller gave up (request aborted or timed out) before the writer took it is

@@ -15,7 +15,7 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// </summary>
 public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisposable
 {
-    private readonly StorageOptions _options;
+    private readonly SqliteStorageOptions _options;
     private readonly ExpiryClock _clock;
     private readonly ILogger<SqliteKeyValueStorage> _logger;
     private readonly string _connectionString;
@@ -26,7 +26,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     private long _version; // Highest version issued; only the writer thread changes it.
     private bool _clockStepped; // Whether a wall-clock step was last logged; writer thread only.
 
-    public SqliteKeyValueStorage(IOptions<StorageOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<SqliteKeyValueStorage> logger)
+    public SqliteKeyValueStorage(IOptions<SqliteStorageOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<SqliteKeyValueStorage> logger)
     {
         _options = options.Value;
         _logger = logger;

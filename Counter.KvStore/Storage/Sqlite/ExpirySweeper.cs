@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 
-namespace Counter.KvStore.Storage;
+namespace Counter.KvStore.Storage.Sqlite;
 
 /// <summary>
 /// Reclaims the space of expired entries. Reads already ignore them; this only frees disk, so the
@@ -8,7 +8,7 @@ namespace Counter.KvStore.Storage;
 /// <c>ExpiryClock</c>: a margin past the earlier of the wall and monotonic clocks).
 /// Deletes in bounded chunks so one sweep never holds the writer for long.
 /// </summary>
-internal sealed partial class ExpirySweeper(IKeyValueStorage storage, IOptions<StorageOptions> options, TimeProvider time, ILogger<ExpirySweeper> logger)
+internal sealed partial class ExpirySweeper(IKeyValueStorage storage, IOptions<SqliteStorageOptions> options, TimeProvider time, ILogger<ExpirySweeper> logger)
     : BackgroundService
 {
     private const int ChunkSize = 1000;

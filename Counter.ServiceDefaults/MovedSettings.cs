@@ -1,0 +1,41 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Microsoft.Extensions.Configuration;
+
+/// <summary>
+/// Settings that moved to a new name keep working under the old one, so an existing deployment still
+/// starts: the old value is read as the new setting (unless the new one is set too), and the service
+/// logs a warning at start naming both (<see cref="MovedSettingsWarnings"/>, written by <c>ServiceStart.ValidateSettings</c>).
+/// </summary>
+public static class MovedSettings
+{
+    public static TBuilder MoveSettings<TBuilder>(this TBuilder builder, IReadOnlyDictionary<string, string> moves) where TBuilder : IHostApplicationBuilder
+    {
+        var read = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var warnings = new List<(string Old, string New, bool Ignored)>();
+        foreach (var (old, current) in moves)
+        {
+            if (builder.Configuration[old] is not { } value)
+            {
+                continue;
+            }
+            var ignored = builder.Configuration[current] is { } set && set != value;
+            if (builder.Configuration[current] is null)
+            {
+                read[current] = value;
+            }
+            warnings.Add((old, current, ignored));
+        }
+        if (read.Count > 0)
+        {
+            builder.Configuration.AddInMemoryCollection(read);
+        }
+        if (warnings.Count > 0)
+        {
+            builder.Services.AddSingleton(services => new MovedSettingsWarnings(warnings, services.GetRequiredService<ILoggerFactory>().CreateLogger("Counter.Settings")));
+        }
+        return builder;
+    }
+}
