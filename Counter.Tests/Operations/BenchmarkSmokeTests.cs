@@ -27,10 +27,16 @@ public sealed class BenchmarkSmokeTests
 
     private static readonly string[] ProcessNames = ["web", "store", "redis", "cluster", "dashboard"];
 
+    private static readonly string[] Tools = ["wrk", "redis-server", "redis-cli", "curl", "python3"];
+
+    private static readonly string[] ErrorKinds = ["connect", "read", "write", "timeout", "status"];
+
+    private static readonly string[] Percentiles = ["p50", "p90", "p99", "max"];
+
     [SkippableFact]
     public async Task SmokeRunRecordsEveryTargetAsDataAndRendersTheTables()
     {
-        RequiredTools.SkipUnless(new[] { "wrk", "redis-server", "redis-cli", "curl", "python3" }.All(OnPath),
+        RequiredTools.SkipUnless(Tools.All(OnPath),
             "The benchmark needs wrk, redis-server, redis-cli, curl and python3; install them with: sudo apt-get install -y wrk redis-server curl python3");
         var results = Path.Combine(Path.GetTempPath(), $"counter-bench-smoke-{Guid.NewGuid():N}.jsonl");
         try
@@ -78,7 +84,7 @@ public sealed class BenchmarkSmokeTests
             Assert.All(summary["kv"]!.AsArray(), row => Assert.True((double)row!["requests_per_second"]! > 0, row.ToJsonString()));
 
             // The printed tables: the columns by name, one row per target or per backend and operation.
-            AssertTable(output, "### Page throughput", PageColumns, targets.Select(t => Text(t!, "label")).ToArray());
+            AssertTable(output, "### Page throughput", PageColumns, targets.Select(t => Text(t!, "label")!).ToArray());
             AssertTable(output, "### KV store API", KvColumns, ["embedded SQLite", "embedded SQLite", "Redis backend (redis-server)", "Redis backend (redis-server)"]);
             Assert.Contains("Server-side (embedded) p99 at or below the baseline's in the same round:", output);
         }
@@ -92,8 +98,8 @@ public sealed class BenchmarkSmokeTests
     {
         Assert.True((long)run["requests"]! > 0, $"No requests: {run.ToJsonString()}");
         Assert.True((double)run["duration_s"]! > 0, run.ToJsonString());
-        Assert.All(new[] { "connect", "read", "write", "timeout", "status" }, kind => Assert.NotNull(run["errors"]![kind]));
-        Assert.All(new[] { "p50", "p90", "p99", "max" }, p => Assert.True((double)run["latency_ms"]![p]! > 0, run.ToJsonString()));
+        Assert.All(ErrorKinds, kind => Assert.NotNull(run["errors"]![kind]));
+        Assert.All(Percentiles, p => Assert.True((double)run["latency_ms"]![p]! > 0, run.ToJsonString()));
     }
 
     /// <summary>The Markdown table under <paramref name="heading"/>: its header is <paramref name="columns"/> and its rows start with <paramref name="firstCells"/>.</summary>
