@@ -2,7 +2,8 @@
 # Paired A/B comparison of two configurations of Counter's server-side mode (web + embedded store),
 # for changes smaller than the run-to-run drift of a shared machine: both configurations run at
 # once and the load alternates A, B, A, B..., so slow drift hits both alike. Prints per-round
-# pages/s, CPU µs per page of each process, p99, and the mean B/A ratio and peak memory.
+# pages/s, CPU µs per page of each process, p99, and the mean B/A ratio and peak memory; the raw
+# results (one JSON object per wrk run) stay in RESULTS=file, else in a temporary file it names.
 #   bash bench/ab.sh 'ENV for A' 'ENV for B'      # e.g. '' 'DOTNET_GCgen0size=0x2000000'
 #   A_ROOT=/path/to/other/checkout bash bench/ab.sh '' ''   # compare two checkouts (each built in Release)
 #   ROUNDS=4 SECONDS_PER_ROUND=6 MODE=ServerSide|Cookie USERS=32
@@ -18,7 +19,7 @@ here="$(cd "$(dirname "$0")/.." && pwd)"
 a_root="${A_ROOT:-$here}"; b_root="${B_ROOT:-$here}"
 source "$here/bench/common.sh"
 rounds="${ROUNDS:-4}"; secs="${SECONDS_PER_ROUND:-6}"; users="${USERS:-32}"; mode="${MODE:-ServerSide}"
-command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 2; }
+for t in wrk python3; do command -v "$t" >/dev/null || { echo "install $t (apt-get install $t)" >&2; exit 2; }; done
 work="$(mktemp -d /tmp/counter-ab.XXXXXX)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -59,19 +60,17 @@ start() { # side env kvport webport
 }
 start A "${1:-}" 5321 5322
 start B "${2:-}" 5323 5324
-load() { # side port seconds -> "pages/s webµs kvµs p99"
-  local w k; w=$(eval echo "\$web_$1"); k=$(eval echo "\$kv_$1")
-  local wb kb; wb=$(cpu_ms "$w"); kb=$(cpu_ms "$k")
-  local out; out=$(BENCH_DIR="$here/bench" COOKIES_FILE="$work/cookies$1" wrk -t"$users" -c"$users" -d"$3s" --timeout 5s -s "$here/bench/session.lua" "http://127.0.0.1:$2/" | grep '^RESULT')
-  local r; r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
-  echo "$r $(( ($(cpu_ms "$w") - wb) * 1000 / (r * $3) )) $(( ($(cpu_ms "$k") - kb) * 1000 / (r * $3) )) $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out")"
+# Each wrk run appends one JSON object to the results file (bench/result.lua: pages, latency, each
+# process's CPU and memory); bench/results.py prints the rounds, the peaks and the mean B/A from it.
+results="${RESULTS:-$(mktemp /tmp/counter-ab-XXXXXX.jsonl)}"; : >"$results"
+load() { # side port seconds round
+  BENCH_RESULTS="$results" BENCH_RUN="kind=ab;side=$1;round=$4" BENCH_PROCESSES="web=$(eval echo "\$web_$1") store=$(eval echo "\$kv_$1")" \
+    BENCH_DIR="$here/bench" COOKIES_FILE="$work/cookies$1" wrk -t"$users" -c"$users" -d"$3s" --timeout 5s -s "$here/bench/session.lua" "http://127.0.0.1:$2/" >/dev/null
 }
-load A 5322 12 >/dev/null; load B 5324 12 >/dev/null # JIT warm-up (tiered PGO)
-sum=0
+load A 5322 12 0; load B 5324 12 0 # JIT warm-up (tiered PGO)
 for i in $(seq 1 "$rounds"); do
-  read -r ar aw ak ap <<<"$(load A 5322 "$secs")"; read -r br bw bk bp <<<"$(load B 5324 "$secs")"
-  ratio=$(awk -v a="$ar" -v b="$br" 'BEGIN{printf "%.3f", b/a}'); sum=$(awk -v s="$sum" -v r="$ratio" 'BEGIN{print s+r}')
-  echo "round $i  A: $ar pages/s, web $aw µs, store $ak µs, p99 $ap ms | B: $br pages/s, web $bw µs, store $bk µs, p99 $bp ms | B/A $ratio"
+  load A 5322 "$secs" "$i"; load B 5324 "$secs" "$i"
+  python3 "$here/bench/results.py" ab "$results" --round "$i"
 done
-echo "peak MB  A: web $(peak_mb "$web_A"), store $(peak_mb "$kv_A") | B: web $(peak_mb "$web_B"), store $(peak_mb "$kv_B")"
-echo "mean B/A: $(awk -v s="$sum" -v n="$rounds" 'BEGIN{printf "%.3f", s/n}')"
+python3 "$here/bench/results.py" ab "$results" --totals
+echo "Raw results: $results (python3 bench/results.py ab FILE prints these lines again)" >&2

@@ -8,7 +8,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/bench/common.sh"
 secs="${SECONDS_PER_PROFILE:-10}"; users="${USERS:-32}"
 command -v perf >/dev/null || { echo "install perf (apt-get install linux-perf)" >&2; exit 2; }
-command -v wrk >/dev/null || { echo "install wrk (apt-get install wrk)" >&2; exit 2; }
+for t in wrk python3; do command -v "$t" >/dev/null || { echo "install $t (apt-get install $t)" >&2; exit 2; }; done
 work="$(mktemp -d /tmp/counter-profile.XXXXXX)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -22,13 +22,17 @@ env $env_common ASPNETCORE_URLS=http://127.0.0.1:5332 KvClient__Credential=$web_
   KvClient__BaseAddress=http://127.0.0.1:5331 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
 wait_up http://127.0.0.1:5331/health; wait_up http://127.0.0.1:5332/health
 make_sessions 5332 "$users" "$work/cookies" "$work/jar"
-load() { BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" wrk -t"$users" -c"$users" -d"$1s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5332/ | grep '^RESULT'; }
-load 12 >/dev/null # JIT warm-up (tiered PGO)
-wb=$(cpu_ms $web); kb=$(cpu_ms $kv)
+# The measured run is one JSON object in the results file (bench/result.lua), round 0 the warm-up.
+results="${RESULTS:-$(mktemp /tmp/counter-profile-XXXXXX.jsonl)}"; : >"$results"
+load() { # seconds round
+  BENCH_RESULTS="$results" BENCH_RUN="kind=profile;round=$2" BENCH_PROCESSES="web=$web store=$kv" BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" \
+    wrk -t"$users" -c"$users" -d"$1s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5332/ >/dev/null
+}
+load 12 0 # JIT warm-up (tiered PGO)
 ( sleep 1; perf record -q -F 999 -g -p "$web,$kv" -o "$work/perf.data" -- sleep $((secs - 2)) >/dev/null 2>&1 ) &
-out=$(load "$secs"); wait $!
-r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
-echo "pages/s $r; CPU µs per page: web $(( ($(cpu_ms $web) - wb) * 1000 / (r * secs) )), store $(( ($(cpu_ms $kv) - kb) * 1000 / (r * secs) ))"
+load "$secs" 1; wait $!
+python3 "$root/bench/results.py" profile "$results"
+echo "Raw results: $results" >&2
 # Self time per process, by where the code lives: the .NET assembly of JIT-compiled frames, else the
 # native module (kernel, libcoreclr, libc, libcrypto, SQLite...).
 for side in web:$web store:$kv; do

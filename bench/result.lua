@@ -1,8 +1,112 @@
--- Shared by the wrk scripts: one machine-readable result line that run.sh parses.
+-- Shared by the wrk scripts: done() writes one JSON object per run, appended as one line to the file
+-- named by BENCH_RESULTS (to stdout when it is unset); bench/results.py reads these lines.
+--   BENCH_RUN="target=server;round=2"   fields copied into the object (an integer value as a number);
+--                                       round 0 marks a warm-up run, which no table counts
+--   BENCH_PROCESSES="web=123 store=456 cluster=7,8,9"   processes whose CPU (user + system, from /proc,
+--                                       between this script's start and done()) and memory (VmRSS,
+--                                       VmHWM) the object records, summed over each name's pids
+-- The object: the BENCH_RUN fields, time (UTC), duration_s, requests, requests_per_second, bytes,
+-- errors by kind (connect, read, write, timeout; status: responses of 400 and above),
+-- latency_ms (p50, p90, p99, max, mean) and processes {name: {pids, cpu_ms, rss_kib, peak_rss_kib}}.
+
+local function read(path)
+  local f = io.open(path, "r")
+  if not f then return nil end
+  local text = f:read("*a")
+  f:close()
+  return text
+end
+
+local function cpu_ms(pid) -- utime + stime, in clock ticks of 10 ms
+  local stat = read("/proc/" .. pid .. "/stat")
+  if not stat then return nil end
+  local fields = {}
+  for field in stat:match(".*%) (.*)$"):gmatch("%S+") do fields[#fields + 1] = field end
+  return (tonumber(fields[12]) + tonumber(fields[13])) * 10 -- fields 14 and 15 of the whole line
+end
+
+local function status_kib(pid, name)
+  local status = read("/proc/" .. pid .. "/status")
+  return status and tonumber(status:match(name .. ":%s+(%d+)")) or nil
+end
+
+local function processes()
+  local list = {}
+  for name, pids in (os.getenv("BENCH_PROCESSES") or ""):gmatch("([%w_-]+)=([%d,]+)") do
+    local p = { name = name, pids = {} }
+    for pid in pids:gmatch("%d+") do p.pids[#p.pids + 1] = tonumber(pid) end
+    list[#list + 1] = p
+  end
+  return list
+end
+
+local function sum(pids, read_one)
+  local total = 0
+  for _, pid in ipairs(pids) do
+    local v = read_one(pid)
+    if v == nil then return nil end
+    total = total + v
+  end
+  return total
+end
+
+-- Read when the script loads: in wrk's main Lua state that is before any thread starts.
+local watched = processes()
+for _, p in ipairs(watched) do p.cpu_before = sum(p.pids, cpu_ms) end
+
+local OBJECT = {} -- metatable of an object: a list of {key, value} pairs, encoded in that order
+local function object(list) return setmetatable(list, OBJECT) end
+
+local function encode(value)
+  local t = type(value)
+  if t == "nil" then return "null" end
+  if t == "number" then
+    if value == math.floor(value) and math.abs(value) < 2^53 then return string.format("%d", value) end
+    return string.format("%.3f", value)
+  end
+  if t == "string" then
+    return '"' .. value:gsub('[%c"\\]', function(c) return string.format("\\u%04x", c:byte()) end) .. '"'
+  end
+  local items = {}
+  if getmetatable(value) == OBJECT then
+    for _, pair in ipairs(value) do items[#items + 1] = encode(pair[1]) .. ":" .. encode(pair[2]) end
+    return "{" .. table.concat(items, ",") .. "}"
+  end
+  for _, v in ipairs(value) do items[#items + 1] = encode(v) end
+  return "[" .. table.concat(items, ",") .. "]"
+end
+
 function done(summary, latency, requests)
-  io.write(string.format("RESULT rps=%.0f p50=%.2f p90=%.2f p99=%.2f errors=%d non2xx=%d\n",
-    summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,
-    summary.errors.connect + summary.errors.read + summary.errors.write + summary.errors.timeout,
-    summary.errors.status))
+  local run = object({})
+  for key, value in (os.getenv("BENCH_RUN") or ""):gmatch("([^;=]+)=([^;]*)") do
+    run[#run + 1] = { key, value:match("^%-?%d+$") and tonumber(value) or value }
+  end
+  local seconds = summary.duration / 1e6
+  local function ms(us) return us / 1000 end
+  local procs = object({})
+  for _, p in ipairs(watched) do
+    local after = sum(p.pids, cpu_ms)
+    procs[#procs + 1] = { p.name, object({
+      { "pids", p.pids },
+      { "cpu_ms", (after and p.cpu_before) and after - p.cpu_before or nil },
+      { "rss_kib", sum(p.pids, function(pid) return status_kib(pid, "VmRSS") end) },
+      { "peak_rss_kib", sum(p.pids, function(pid) return status_kib(pid, "VmHWM") end) } }) }
+  end
+  local e = summary.errors
+  for _, pair in ipairs({
+    { "time", os.date("!%Y-%m-%dT%H:%M:%SZ") },
+    { "duration_s", seconds },
+    { "requests", summary.requests },
+    { "requests_per_second", summary.requests / seconds },
+    { "bytes", summary.bytes },
+    { "errors", object({ { "connect", e.connect }, { "read", e.read }, { "write", e.write }, { "timeout", e.timeout }, { "status", e.status } }) },
+    { "latency_ms", object({ { "p50", ms(latency:percentile(50)) }, { "p90", ms(latency:percentile(90)) },
+                      { "p99", ms(latency:percentile(99)) }, { "max", ms(latency.max) }, { "mean", ms(latency.mean) } }) },
+    { "processes", procs },
+  }) do run[#run + 1] = pair end
+  local line = encode(run) .. "\n"
+  local path = os.getenv("BENCH_RESULTS")
+  local out = path and path ~= "" and assert(io.open(path, "a")) or io.stdout
+  out:write(line)
+  if out ~= io.stdout then out:close() end
 end

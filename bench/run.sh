@@ -1,10 +1,13 @@
 #!/usr/bin/env bash
-# Counter benchmark: prints a Markdown table. Usage:
+# Counter benchmark: prints Markdown tables. Usage:
 #   bash bench/run.sh             # full run (~13 min): page throughput, store API, 100k and 1M sessions, dump
 #   bash bench/run.sh --smoke     # a few seconds per step, no 1M-key steps
 #   bash bench/run.sh --pages     # only the page-throughput table (~10 min)
 # Drives Release builds over loopback with wrk (one thread and one connection per user, each user
 # keeping its own session cookies). Targets run one after another, alternating, in four rounds.
+# Every measurement is one JSON object per line in the results file (RESULTS=file, else a temporary
+# file named at the end; a full run also copies it to bench/latest.jsonl); bench/results.py prints the
+# tables from it, then and later: python3 bench/results.py render bench/latest.jsonl >bench/latest.md
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/bench/common.sh"
@@ -12,13 +15,16 @@ smoke=0; duration=10; users=32; rounds=4
 pages_only=0
 [ "${1:-}" = "--smoke" ] && { smoke=1; duration=3; rounds=1; }
 [ "${1:-}" = "--pages" ] && pages_only=1
+mode=full; [ "$smoke" = 1 ] && mode=smoke; [ "$pages_only" = 1 ] && mode=pages
+results="${RESULTS:-$(mktemp /tmp/counter-bench-XXXXXX.jsonl)}"
+: >"$results"
 work="$(mktemp -d /tmp/counter-bench.XXXXXX)"
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
 need() { command -v "$1" >/dev/null || { [ "$(id -u)" = 0 ] && apt-get install -y -qq "$2" >/dev/null; } || { echo "install $2 (apt-get install $2)" >&2; exit 2; }; }
-need wrk wrk; need redis-server redis-server; need redis-cli redis-tools; need curl curl
+need wrk wrk; need redis-server redis-server; need redis-cli redis-tools; need curl curl; need python3 python3
 
 echo "Building Release..." >&2
 for p in Counter.Web Counter.KvStore bench/Counter.Bench.Baseline; do
@@ -89,8 +95,7 @@ start baseaof "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5312 BASELINE_CACHE
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
 for u in 5327/health 5329/health 5328/health 5330/health 5302/health 5310/health 5315/health 5307/health 5303/health 5304/health 5308/health 5309/health 5314/health 5305/ 5313/ 5312/ 5306/ 5340/; do wait_up "http://127.0.0.1:$u"; done
 
-# One page target: label, port, the processes whose CPU counts toward the request (name:pid variable).
-declare -A rps p50 p90 p99 errs cpums
+# One page target: label, port, the processes whose CPU and memory count toward the request (name:pid variable).
 targets=("baseredis|Built-in session over Redis, anti-forgery token in the form (baseline)|5305|web:pid_baseredis redis:pid_redis"
          "basenotoken|Built-in session over Redis, no anti-forgery token|5313|web:pid_basenotoken redis:pid_redis"
          "baseaof|Built-in session over Redis with token, fsync every write (appendfsync always)|5312|web:pid_baseaof redis:pid_redisaof"
@@ -102,82 +107,52 @@ targets=("baseredis|Built-in session over Redis, anti-forgery token in the form 
          "serverredis|Counter, server-side (store on Redis backend)|5308|web:pid_serverredis store:pid_kvredis redis:pid_redis"
          "servercluster|Counter, server-side on a Redis Cluster (3 primaries + 3 replicas), each write waits for its replica|5328|web:pid_servercluster store:pid_kvcluster cluster:pid_cluster"
          "servercluster0|Counter, server-side on the same Redis Cluster, no replica wait|5330|web:pid_servercluster0 store:pid_kvcluster0 cluster:pid_cluster")
-pid_of() { local v=${1#*:}; echo "${!v}"; } # "web:pid_server" -> the pid(s) in $pid_server
-run_page() {
-  local id=$1 port=$2 who=$3 cookies="$work/cookies-$1"
-  make_sessions "$port" "$users" "$cookies" "$work/jar"
-  local -A before; local p
-  for p in $who; do before[$p]=$(cpu_ms $(pid_of "$p")); done
-  local out; out=$(COOKIES_FILE="$cookies" wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$port/" | grep '^RESULT')
-  local r; r=$(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out")
-  for p in $who; do cpums[$id:$p]=$(( ${cpums[$id:$p]:-0} + $(cpu_ms $(pid_of "$p")) - before[$p] )); done
-  rps[$id]=$(( ${rps[$id]:-0} + r ))
-  # Latencies per round: a tail shows in the round it happens, and is compared with the baseline's same round.
-  p50[$id]+="${p50[$id]:+ }$(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out")"; p90[$id]+="${p90[$id]:+ }$(sed -E 's/.*p90=([0-9.]+).*/\1/' <<<"$out")"
-  p99[$id]+="${p99[$id]:+ }$(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out")"
-  errs[$id]=$(( ${errs[$id]:-0} + $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") ))
+processes() { # "web:pid_server store:pid_kvstore" -> "web=123 store=456" (BENCH_PROCESSES of bench/result.lua)
+  local p v pids out=""; for p in $1; do v=${p#*:}; pids=$(echo ${!v}); out+="${out:+ }${p%%:*}=${pids// /,}"; done; echo "$out"
 }
-# CPU per page over all rounds: "total (web N + store N ...)".
-cpu_per_page() { # id who
-  local p used total=0 parts="" pages=$(( rps[$1] * duration ))
-  for p in $2; do
-    used=$(awk -v c="${cpums[$1:$p]}" -v n="$pages" 'BEGIN {printf "%.0f", c * 1000 / n}')
-    total=$((total + used)); parts+="${parts:+ + }${p%%:*} $used"
-  done
-  echo "$total ($parts)"
+# Each wrk run appends one JSON object to $results (bench/result.lua); round 0 is a warm-up.
+run_page() { # id label port who round
+  local cookies="$work/cookies-$1"
+  make_sessions "$3" "$users" "$cookies" "$work/jar"
+  BENCH_RESULTS="$results" BENCH_RUN="kind=page;target=$1;label=$2;round=$5" BENCH_PROCESSES="$(processes "$4")" COOKIES_FILE="$cookies" \
+    wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$3/" >/dev/null
 }
-median() { tr ' ' '\n' <<<"$1" | sort -g | awk '{v[NR]=$1} END {print (NR % 2) ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2}'; }
+bench_results() { python3 "$root/bench/results.py" "$@"; }
+bench_results add "$results" kind=run mode="$mode" cores="$(nproc)" users="$users" seconds="$duration" rounds="$rounds" baseline=baseredis compared=server
 saved_duration=$duration
 if [ "$smoke" = 1 ]; then echo "Warming up each target for 2 s..." >&2; else echo "Warming up (JIT, tiered PGO) each target for 10 s, the exporting one for 40 s..." >&2; fi
 for t in "${targets[@]}"; do
   IFS='|' read -r id label port who <<<"$t"
   # Exporting adds the exporter's code to compile: measured, its pages/s climb for ~40 s.
   duration=10; [ "$id" = serverexp ] && duration=40; [ "$smoke" = 1 ] && duration=2
-  run_page "$id" "$port" "$who"
+  run_page "$id" "$label" "$port" "$who" 0
 done
-duration=$saved_duration; unset rps errs p50 p90 p99 cpums; declare -A rps errs p50 p90 p99 cpums
+duration=$saved_duration
 echo "Page throughput: $users users, ${duration}s per target, $rounds round(s)..." >&2
 for round in $(seq 1 "$rounds"); do
-  for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; run_page "$id" "$port" "$who"; done
+  for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; run_page "$id" "$label" "$port" "$who" "$round"; done
 done
-
-base=$(( rps[baseredis] / rounds ))
-peaks() { local p out=""; for p in $1; do out+="${out:+ + }${p%%:*} $(peak_mb $(pid_of "$p"))"; done; echo "$out"; }
-echo
-echo "### Page throughput ($(date -u +%Y-%m-%d), $(nproc) cores, $users users, wrk, ${duration}s x $rounds)"
-echo
-echo "| target | requests/s | vs baseline | p50 ms (median of rounds) | p90 ms (median of rounds) | p99 ms (each round) | CPU µs per page (per process) | errors | peak RSS MiB (per process) |"
-echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for t in "${targets[@]}"; do
-  IFS='|' read -r id label port who <<<"$t"
-  r=$(( rps[$id] / rounds ))
-  printf "| %s | %d | %.2f | %s | %s | %s | %s | %d | %s |\n" "$label" "$r" "$(awk -v a="$r" -v b="$base" 'BEGIN{print a/b}')" \
-    "$(median "${p50[$id]}")" "$(median "${p90[$id]}")" "${p99[$id]// / / }" "$(cpu_per_page "$id" "$who")" "${errs[$id]}" "$(peaks "$who")"
-done
-read -ra server_p99 <<<"${p99[server]}"; read -ra base_p99 <<<"${p99[baseredis]}"
-within=$(for i in "${!server_p99[@]}"; do awk -v s="${server_p99[$i]}" -v b="${base_p99[$i]}" 'BEGIN {if (s <= b) print}'; done | wc -l)
-echo
-echo "Server-side (embedded) p99 at or below the baseline's in the same round: $within of $rounds rounds."
-
-[ "$pages_only" = 1 ] && exit 0
+# The tables, from the results file: bench/results.py computes the medians, ratios and per-page CPU.
+finish() {
+  bench_results render "$results"
+  [ "$mode" = full ] && [ -z "${RESULTS:-}" ] && cp "$results" "$root/bench/latest.jsonl" && results="$root/bench/latest.jsonl"
+  echo "Raw results: $results (python3 bench/results.py render FILE prints these tables again)" >&2
+  exit 0
+}
+[ "$pages_only" = 1 ] && finish
 
 # The store's own API: one session-sized key, GET and PUT, on both backends.
-kv() { KV_CREDENTIAL=$operations_credential KV_METHOD=$1 KV_KEY=$2 wrk -t2 -c32 -d"${duration}s" --timeout 5s -s "$root/bench/kv.lua" "http://127.0.0.1:$3/" | grep '^RESULT'; }
-echo
-echo "### KV store API, one session-sized key (2 wrk threads, 32 connections)"
-echo
-echo "| backend | operation | requests/s | p50 ms | p99 ms | errors |"
-echo "| --- | --- | ---: | ---: | ---: | ---: |"
+kv() { # method key port fields [processes]
+  BENCH_RESULTS="$results" BENCH_RUN="$4" BENCH_PROCESSES="${5:-}" KV_CREDENTIAL=$operations_credential KV_METHOD=$1 KV_KEY=$2 \
+    wrk -t2 -c32 -d"${duration}s" --timeout 5s -s "$root/bench/kv.lua" "http://127.0.0.1:$3/" >/dev/null
+}
 for b in "embedded SQLite|5302" "Redis backend (redis-server)|5307"; do
   IFS='|' read -r label port <<<"$b"
-  kv PUT bench-key "$port" >/dev/null # create it
-  for m in PUT GET; do
-    out=$(kv "$m" bench-key "$port")
-    echo "| $label | $m | $(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out") | $(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*errors=([0-9]+) non2xx=([0-9]+).*/\1+\2/' <<<"$out") |"
-  done
+  kv PUT bench-key "$port" "kind=kv;backend=$label;operation=PUT;round=0" # create it
+  for m in PUT GET; do kv "$m" bench-key "$port" "kind=kv;backend=$label;operation=$m;round=1"; done
 done
 
-[ "$smoke" = 1 ] && exit 0
+[ "$smoke" = 1 ] && finish
 
 # Memory and latency with many live sessions (embedded engine), and the 1,000,000-key dump.
 populate() { # add $1 session-sized keys in bulk POSTs of 1000
@@ -191,21 +166,13 @@ for batch in range(start, start + count, 1000):
 PY
 }
 db_bytes() { du -sb "$work/kv" | cut -f1; }
-echo
-echo "### Embedded store with many live sessions"
-echo
-echo "| live sessions | GET p50 ms | GET p99 ms | GET requests/s | store RSS MB | bytes on disk per session (value is 77 B) |"
-echo "| ---: | ---: | ---: | ---: | ---: | ---: |"
 have=0
 for n in 1000 100000 1000000; do
   populate $((n - have)) "$have"; have=$n
   curl -fs -o /dev/null -H "Authorization: Bearer $operations_credential" -H 'Content-Type: application/json' -X PUT -d '{"v":1}' "http://127.0.0.1:5302/v1/keys/session:$(printf '%043d' $((n / 2)))"
-  out=$(kv GET "session:$(printf '%043d' $((n / 2)))" 5302)
-  rss=$(awk '/VmRSS/ {printf "%.0f", $2/1024}' "/proc/$pid_kvstore/status")
-  echo "| $n | $(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out") | $rss | $(( $(db_bytes) / n )) |"
+  kv GET "session:$(printf '%043d' $((n / 2)))" 5302 "kind=sessions;sessions=$n;disk_bytes=$(db_bytes);round=1" "store=$pid_kvstore"
 done
-echo
 start_ms=$(date +%s%3N)
 /usr/bin/time -f "%M" -o "$work/dump-mem" env KVSTORE_CREDENTIAL=$operations_credential dotnet "$kv_dll" dump --url http://127.0.0.1:5302 >"$work/dump.txt"
-lines=$(wc -l <"$work/dump.txt")
-echo "Dump of $lines sessions: $(( $(date +%s%3N) - start_ms )) ms, dump client peak $(( $(cat "$work/dump-mem") / 1024 )) MB, store peak RSS $(peak_mb "$pid_kvstore") MB."
+bench_results add "$results" kind=dump lines="$(wc -l <"$work/dump.txt")" ms=$(( $(date +%s%3N) - start_ms )) client_peak_kib="$(cat "$work/dump-mem")" --process store="$pid_kvstore"
+finish

@@ -10,7 +10,7 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/bench/common.sh"
 slices="${SLICES:-20}"; users="${USERS:-32}"
 export PATH="$PATH:$HOME/.dotnet/tools"
-for t in wrk dotnet-counters; do command -v "$t" >/dev/null || { echo "install $t (apt-get install wrk; dotnet tool install -g dotnet-counters --version 10.0.750501)" >&2; exit 2; }; done
+for t in wrk python3 dotnet-counters; do command -v "$t" >/dev/null || { echo "install $t (apt-get install wrk python3; dotnet tool install -g dotnet-counters --version 10.0.750501)" >&2; exit 2; }; done
 work="$(mktemp -d /tmp/counter-stalls.XXXXXX)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
@@ -24,17 +24,19 @@ env $q ASPNETCORE_URLS=http://127.0.0.1:5413 KvClient__Credential=$web_credentia
   KvClient__BaseAddress=http://127.0.0.1:5412 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
 wait_up http://127.0.0.1:5412/health; wait_up http://127.0.0.1:5413/health
 make_sessions 5413 "$users" "$work/cookies" "$work/jar"
-load() { BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" wrk -t"$users" -c"$users" -d"$1s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5413/ | grep '^RESULT'; }
-load 15 >/dev/null # JIT warm-up (tiered PGO)
+# Each slice is one wrk run, one JSON object in the results file (bench/result.lua); slice 0 is the warm-up.
+results="${RESULTS:-$(mktemp /tmp/counter-stalls-XXXXXX.jsonl)}"; : >"$results"
+load() { # seconds slice
+  BENCH_RESULTS="$results" BENCH_RUN="kind=slice;slice=$2;round=$2" BENCH_PROCESSES="web=$web store=$kv" BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" \
+    wrk -t"$users" -c"$users" -d"$1s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5413/ >/dev/null
+}
+load 15 0 # JIT warm-up (tiered PGO)
 for side in kv:$kv web:$web; do
   dotnet-counters collect -p "${side#*:}" --refresh-interval 1 --format csv -o "$work/${side%%:*}.csv" --counters System.Runtime >/dev/null 2>&1 & pids+=($!)
 done
 sleep 2
-echo "| slice | pages/s | p50 ms | p99 ms |"; echo "| ---: | ---: | ---: | ---: |"
-for i in $(seq 1 "$slices"); do
-  out=$(load 2)
-  echo "| $i | $(sed -E 's/.*rps=([0-9]+).*/\1/' <<<"$out") | $(sed -E 's/.*p50=([0-9.]+).*/\1/' <<<"$out") | $(sed -E 's/.*p99=([0-9.]+).*/\1/' <<<"$out") |"
-done
+for i in $(seq 1 "$slices"); do load 2 "$i"; done
+python3 "$root/bench/results.py" stalls "$results"
 kill "${pids[@]:2}" 2>/dev/null || true; sleep 1
 echo
 echo "| process | allocated MB/s | gen0 GCs/s | gen1 GCs | gen2 GCs | GC pause ms per s (max) | mean pause per GC ms | max thread-pool queue |"
@@ -45,3 +47,4 @@ for side in web kv; do
     /pause.time/ {p += $5; if ($5 > m) m = $5} /queue.length/ {if ($5 > q) q = $5}
     END {printf "| %s | %.1f | %.1f | %d | %d | %.1f (%.0f) | %.2f | %d |\n", name, a / n / 1e6, g0 / n, g1, g2, p / n * 1000, m * 1000, (g0 ? p * 1000 / g0 : 0), q}' "$work/$side.csv"
 done
+echo "Raw results: $results (python3 bench/results.py stalls FILE prints the slice table again)" >&2

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using System.Globalization;
+using System.Text.Json.Nodes;
 using Counter.Tests.Infrastructure;
 
 namespace Counter.Tests.Operations;
@@ -7,79 +7,134 @@ namespace Counter.Tests.Operations;
 /// <summary>
 /// The benchmark keeps working: <c>bash bench/run.sh --smoke</c> builds Release, starts every target
 /// (Counter in both modes and on both store backends, the built-in-session baseline over Redis with
-/// and without an anti-forgery token, and over memory) and prints its tables, CPU and memory per process. Figures from a 3-second run on a busy test machine mean
-/// nothing, so only the tables are checked: every target present and serving pages.
+/// and without an anti-forgery token, and over memory), records each wrk run as one JSON object
+/// (bench/result.lua) and prints the tables bench/results.py computes from them. Figures from a
+/// 3-second run on a busy test machine mean nothing, so only the data is checked: every target
+/// measured with its fields and processes, the aggregator's ratios, and the tables' columns.
 /// </summary>
 public sealed class BenchmarkSmokeTests
 {
     private static readonly string[] PageTargets =
+        ["baseredis", "basenotoken", "baseaof", "basememory", "cookie", "server", "serveroff", "serverexp", "serverredis", "servercluster", "servercluster0"];
+
+    private static readonly string[] PageColumns =
     [
-        "Built-in session over Redis, anti-forgery token in the form (baseline)",
-        "Built-in session over Redis, no anti-forgery token",
-        "Built-in session over Redis with token, fsync every write (appendfsync always)",
-        "Built-in session over in-process memory, with token",
-        "Counter, cookie mode",
-        "Counter, server-side (embedded SQLite store)",
-        "Counter, server-side (embedded), telemetry off",
-        "Counter, server-side (embedded), exporting to an Aspire dashboard",
-        "Counter, server-side (store on Redis backend)",
-        "Counter, server-side on a Redis Cluster (3 primaries + 3 replicas), each write waits for its replica",
-        "Counter, server-side on the same Redis Cluster, no replica wait",
+        "target", "requests/s", "vs baseline", "p50 ms (median of rounds)", "p90 ms (median of rounds)", "p99 ms (each round)",
+        "CPU µs per page (per process)", "errors", "peak RSS MiB (per process)",
     ];
 
+    private static readonly string[] KvColumns = ["backend", "operation", "requests/s", "p50 ms", "p99 ms", "errors"];
+
+    private static readonly string[] ProcessNames = ["web", "store", "redis", "cluster", "dashboard"];
+
+    private static readonly string[] Tools = ["wrk", "redis-server", "redis-cli", "curl", "python3"];
+
+    private static readonly string[] ErrorKinds = ["connect", "read", "write", "timeout", "status"];
+
+    private static readonly string[] Percentiles = ["p50", "p90", "p99", "max"];
+
     [SkippableFact]
-    public async Task SmokeRunPrintsThePageAndStoreTablesForEveryTarget()
+    public async Task SmokeRunRecordsEveryTargetAsDataAndRendersTheTables()
     {
-        RequiredTools.SkipUnless(OnPath("wrk") && OnPath("redis-server") && OnPath("redis-cli") && OnPath("curl"),
-            "The benchmark needs wrk, redis-server, redis-cli and curl; install them with: sudo apt-get install -y wrk redis-server curl");
-
-        var (exitCode, output, errors) = await RunSmokeAsync(TimeSpan.FromMinutes(8));
-
-        Assert.True(exitCode == 0, $"bench/run.sh --smoke exited with {exitCode}.\n{output}\n{errors}");
-        Assert.Contains("### Page throughput", output);
-        foreach (var target in PageTargets)
+        RequiredTools.SkipUnless(Tools.All(OnPath),
+            "The benchmark needs wrk, redis-server, redis-cli, curl and python3; install them with: sudo apt-get install -y wrk redis-server curl python3");
+        var results = Path.Combine(Path.GetTempPath(), $"counter-bench-smoke-{Guid.NewGuid():N}.jsonl");
+        try
         {
-            var row = Row(output, target);
-            Assert.True(int.Parse(row[1], CultureInfo.InvariantCulture) > 0, $"{target} served no pages:\n{output}");
-            // One p99 per round; "total (web N + store N ...)" and "web N + store N ...": one figure per process of the target.
-            Assert.Matches(@"^\d+(\.\d+)?( / \d+(\.\d+)?)*$", row[5]);
-            Assert.Matches(@"^\d+ \(web \d+( \+ (store|redis|cluster|dashboard) \d+)*\)$", row[6]);
-            Assert.Matches(@"^web \d+( \+ (store|redis|cluster|dashboard) \d+)*$", row[8]);
-        }
-        Assert.Matches(@"Server-side \(embedded\) p99 at or below the baseline's in the same round: [01] of 1 rounds\.", output);
-        Assert.Contains("### KV store API", output);
-        foreach (var backend in new[] { "embedded SQLite", "Redis backend (redis-server)" })
-        {
-            foreach (var operation in new[] { "PUT", "GET" })
+            var (exitCode, output, errors) = await RunAsync(TimeSpan.FromMinutes(8), results, Path.Combine(Repository.Root, "bench", "run.sh"), "--smoke");
+            Assert.True(exitCode == 0, $"bench/run.sh --smoke exited with {exitCode}.\n{output}\n{errors}");
+
+            var records = File.ReadAllLines(results).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
+            var pages = records.Where(r => Text(r, "kind") == "page" && (int)r["round"]! == 1).ToList();
+            Assert.Equal(PageTargets, pages.Select(r => Text(r, "target")));
+            foreach (var run in pages)
             {
-                var requestsPerSecond = Row(output, backend, operation)[2];
-                Assert.True(int.Parse(requestsPerSecond, CultureInfo.InvariantCulture) > 0, $"{backend} {operation} served nothing:\n{output}");
+                AssertWrkRun(run);
+                var processes = run["processes"]!.AsObject();
+                Assert.Equal("web", processes.First().Key);
+                foreach (var (name, process) in processes)
+                {
+                    Assert.Contains(name, ProcessNames);
+                    Assert.True((long)process!["cpu_ms"]! >= 0 && (long)process["peak_rss_kib"]! > 0, $"{name} of {run.ToJsonString()}");
+                }
             }
+            var kv = records.Where(r => Text(r, "kind") == "kv" && (int)r["round"]! == 1).ToList();
+            Assert.Equal(4, kv.Count);
+            kv.ForEach(AssertWrkRun);
+
+            var aggregated = await RunAsync(TimeSpan.FromMinutes(1), null, Path.Combine(Repository.Root, "bench", "results.py"), "summary", results);
+            Assert.True(aggregated.ExitCode == 0, $"bench/results.py summary exited with {aggregated.ExitCode}.\n{aggregated.Errors}");
+            var summary = JsonNode.Parse(aggregated.Output)!;
+            var targets = summary["pages"]!.AsArray();
+            Assert.Equal(PageTargets, targets.Select(t => Text(t!, "target")));
+            var baseline = (double)targets.Single(t => Text(t!, "target") == "baseredis")!["requests_per_second"]!;
+            foreach (var target in targets.Select(t => t!))
+            {
+                var requestsPerSecond = (double)target["requests_per_second"]!;
+                Assert.True(requestsPerSecond > 0, $"{target.ToJsonString()} served no pages");
+                Assert.Equal(requestsPerSecond / baseline, (double)target["vs_baseline"]!, 9);
+                Assert.Single(target["p99_ms"]!.AsArray());
+                var cpu = target["cpu_us_per_page"]!.AsObject();
+                Assert.Equal((long)cpu["total"]!, cpu.Where(p => p.Key != "total").Sum(p => (long)p.Value!));
+                Assert.Equal(cpu.Where(p => p.Key != "total").Select(p => p.Key), target["peak_rss_mib"]!.AsObject().Select(p => p.Key));
+            }
+            var within = summary["p99_at_or_below_baseline"]!;
+            Assert.Equal(1, (int)within["of"]!);
+            Assert.InRange((int)within["rounds"]!, 0, 1);
+            Assert.All(summary["kv"]!.AsArray(), row => Assert.True((double)row!["requests_per_second"]! > 0, row.ToJsonString()));
+
+            // The printed tables: the columns by name, one row per target or per backend and operation.
+            AssertTable(output, "### Page throughput", PageColumns, targets.Select(t => Text(t!, "label")!).ToArray());
+            AssertTable(output, "### KV store API", KvColumns, ["embedded SQLite", "embedded SQLite", "Redis backend (redis-server)", "Redis backend (redis-server)"]);
+            Assert.Contains("Server-side (embedded) p99 at or below the baseline's in the same round:", output);
+        }
+        finally
+        {
+            File.Delete(results);
         }
     }
 
-    /// <summary>The one table row whose first cells are <paramref name="leading"/>; it has more cells after them.</summary>
-    private static string[] Row(string output, params string[] leading)
+    private static void AssertWrkRun(JsonObject run)
     {
-        var row = output.Split('\n').Select(Cells).SingleOrDefault(c => c.Length > leading.Length && c.Take(leading.Length).SequenceEqual(leading));
-        Assert.True(row is not null, $"No row for {string.Join(" ", leading)}:\n{output}");
-        return row!;
+        Assert.True((long)run["requests"]! > 0, $"No requests: {run.ToJsonString()}");
+        Assert.True((double)run["duration_s"]! > 0, run.ToJsonString());
+        Assert.All(ErrorKinds, kind => Assert.NotNull(run["errors"]![kind]));
+        Assert.All(Percentiles, p => Assert.True((double)run["latency_ms"]![p]! > 0, run.ToJsonString()));
     }
 
-    private static string[] Cells(string line) =>
-        line.StartsWith('|') ? [.. line.Trim().Trim('|').Split('|').Select(c => c.Trim())] : [];
+    /// <summary>The Markdown table under <paramref name="heading"/>: its header is <paramref name="columns"/> and its rows start with <paramref name="firstCells"/>.</summary>
+    private static void AssertTable(string output, string heading, string[] columns, string[] firstCells)
+    {
+        var lines = output.Split('\n').SkipWhile(l => !l.StartsWith(heading, StringComparison.Ordinal)).Skip(1)
+            .SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|')).Select(Cells).ToList();
+        Assert.True(lines.Count > 2, $"No table under {heading}:\n{output}");
+        Assert.Equal(columns, lines[0]);
+        var rows = lines.Skip(2).ToList();
+        Assert.All(rows, row => Assert.Equal(columns.Length, row.Length));
+        Assert.Equal(firstCells, rows.Select(row => row[0]));
+    }
+
+    private static string[] Cells(string line) => [.. line.Trim().Trim('|').Split('|').Select(c => c.Trim())];
+
+    private static string? Text(JsonNode node, string name) => (string?)node[name];
 
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunSmokeAsync(TimeSpan limit)
+    /// <summary>Runs a script of the repository (bash or python3 by its extension), with RESULTS set when given.</summary>
+    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(TimeSpan limit, string? results, string script, params string[] arguments)
     {
-        using var process = Process.Start(new ProcessStartInfo("bash", [Path.Combine(Repository.Root, "bench", "run.sh"), "--smoke"])
+        var start = new ProcessStartInfo(script.EndsWith(".py", StringComparison.Ordinal) ? "python3" : "bash", [script, .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             WorkingDirectory = Repository.Root,
-        })!;
+        };
+        if (results is not null)
+        {
+            start.Environment["RESULTS"] = results;
+        }
+        using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(limit);
@@ -90,7 +145,7 @@ public sealed class BenchmarkSmokeTests
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            Assert.Fail($"bench/run.sh --smoke did not finish within {limit.TotalMinutes} minutes.\n{await output}\n{await errors}");
+            Assert.Fail($"{script} did not finish within {limit.TotalMinutes} minutes.\n{await output}\n{await errors}");
         }
         return (process.ExitCode, await output, await errors);
     }
