@@ -44,11 +44,12 @@ case "${TELEMETRY:-shipped}" in
   *) echo "TELEMETRY must be shipped or off" >&2; exit 2 ;;
 esac
 # The credential settings are given under every name they have had (Credentials and KvClient:Credential;
-# Access:WebKey/OperationsKey/ApiKey, KvClient:ApiKey and KvStore:ApiKey), so an older checkout can be one side.
+# Access:WebKey/OperationsKey/ApiKey, KvClient:ApiKey and KvStore:ApiKey), as is the data folder (Storage:DataPath
+# and Storage:Sqlite:DataPath), so an older checkout can be one side.
 start() { # side env kvport webport
   local side=$1 extra=$2 kv=$3 web=$4
   # shellcheck disable=SC2086 # the environment strings are word lists on purpose
-  env $quiet $extra $(eval echo "\${STORE_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" \
+  env $quiet $extra $(eval echo "\${STORE_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" Storage__Sqlite__DataPath="$work/kv$side" \
     dotnet "$(eval echo "\$dll_${side}_KvStore")" >"$work/kv$side.log" 2>&1 &
   pids+=($!); eval "kv_$side=$!"
   # shellcheck disable=SC2086

@@ -42,7 +42,7 @@ get_load() { # port keys round: 10 s of random GETs over the keys
 }
 bench_results add "$results" kind=run sessions="$sessions" redis_sessions="$redis_sessions" cores="$(nproc)"
 
-start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5351 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kv" dotnet "$kv_dll"
+start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5351 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" dotnet "$kv_dll"
 wait_up http://127.0.0.1:5351/health
 t0=$(ms); populate 5351 "$sessions"; t1=$(ms)
 bench_results add "$results" kind=write sessions="$sessions" ms=$((t1 - t0))

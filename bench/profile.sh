@@ -15,7 +15,7 @@ trap cleanup EXIT
 for p in Counter.Web Counter.KvStore; do dotnet build "$root/$p" -c Release -v q -nologo >/dev/null; done
 env_common="Logging__LogLevel__Default=Warning OTEL_SDK_DISABLED=true DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ${EXTRA:-}"
 # shellcheck disable=SC2086
-env $env_common ASPNETCORE_URLS=http://127.0.0.1:5331 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kv" \
+env $env_common ASPNETCORE_URLS=http://127.0.0.1:5331 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" \
   dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
 # shellcheck disable=SC2086
 env $env_common ASPNETCORE_URLS=http://127.0.0.1:5332 KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \

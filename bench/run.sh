@@ -75,12 +75,12 @@ off=(OTEL_SDK_DISABLED=true)
 exporting=(OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:5341 OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_BLRP_SCHEDULE_DELAY=1000 OTEL_METRIC_EXPORT_INTERVAL=1000)
 start dashboard ASPNETCORE_URLS=http://127.0.0.1:5340 ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://127.0.0.1:5341 \
   ASPIRE_DASHBOARD_UNSECURED_ALLOW_ANONYMOUS=true ASPIRE_ALLOW_UNSECURED_TRANSPORT=true Logging__LogLevel__Default=Warning "$dashboard_exe"
-start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kv" dotnet "$kv_dll"
-start kvstoreoff "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kvoff" dotnet "$kv_dll"
-start kvstoreexp "${quiet[@]}" "${exporting[@]}" OTEL_SERVICE_NAME=kvstore ASPNETCORE_URLS=http://127.0.0.1:5315 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kvexp" dotnet "$kv_dll"
+start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" dotnet "$kv_dll"
+start kvstoreoff "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kvoff" dotnet "$kv_dll"
+start kvstoreexp "${quiet[@]}" "${exporting[@]}" OTEL_SERVICE_NAME=kvstore ASPNETCORE_URLS=http://127.0.0.1:5315 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kvexp" dotnet "$kv_dll"
 start kvredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
-start kvcluster "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=1 dotnet "$kv_dll"
-start kvcluster0 "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__ReplicaAcknowledgements=0 dotnet "$kv_dll"
+start kvcluster "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__Redis__ReplicaAcknowledgements=1 dotnet "$kv_dll"
+start kvcluster0 "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__Redis__ReplicaAcknowledgements=0 dotnet "$kv_dll"
 common=("${quiet[@]}" KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret)
 start serveroff "${common[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
 start serverexp "${common[@]}" "${exporting[@]}" OTEL_SERVICE_NAME=web ASPNETCORE_URLS=http://127.0.0.1:5314 Session__Mode=ServerSide KvClient__BaseAddress=http://127.0.0.1:5315 dotnet "$web_dll"

@@ -17,7 +17,7 @@ trap cleanup EXIT
 for p in Counter.Web Counter.KvStore; do dotnet build "$root/$p" -c Release -v q -nologo >/dev/null; done
 q="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning ${EXTRA:-}"
 # shellcheck disable=SC2086
-env $q ASPNETCORE_URLS=http://127.0.0.1:5412 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__DataPath="$work/kv" \
+env $q ASPNETCORE_URLS=http://127.0.0.1:5412 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" \
   dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
 # shellcheck disable=SC2086
 env $q ASPNETCORE_URLS=http://127.0.0.1:5413 KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
