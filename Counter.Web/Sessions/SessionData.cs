@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace Counter.Web.Sessions;
@@ -25,8 +24,6 @@ public sealed class SessionData
 
     internal bool SameAs(SessionData other) => JsonNode.DeepEquals(_values, other._values);
 
-    internal static SessionData From(JsonElement element) =>
-        element.ValueKind == JsonValueKind.Object && JsonNode.Parse(element.GetRawText()) is JsonObject values
-            ? new SessionData(values)
-            : new SessionData();
+    /// <summary>Values read from a stored record; the object is taken over, not copied.</summary>
+    internal static SessionData Of(JsonObject values) => new(values);
 }

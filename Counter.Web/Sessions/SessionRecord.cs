@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace Counter.Web.Sessions;
 
@@ -31,31 +32,39 @@ public sealed record SessionRecord(DateTimeOffset Created, DateTimeOffset Seen, 
         return buffer.ToArray();
     }
 
-    /// <summary>Null for anything that is not a revision-1 record: a foreign or damaged value is never trusted.</summary>
+    /// <summary>
+    /// Null for anything that is not a revision-1 record: a foreign or damaged value is never trusted.
+    /// Parsed once: the record's "data" object becomes the session's values as it is.
+    /// </summary>
     public static SessionRecord? TryParse(ReadOnlySpan<byte> json)
     {
         try
         {
             var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 32 });
-            using var document = JsonDocument.ParseValue(ref reader);
-            var root = document.RootElement;
-            if (root.ValueKind != JsonValueKind.Object
-                || !root.TryGetProperty("v", out var v) || v.ValueKind != JsonValueKind.Number || !v.TryGetInt32(out var revision) || revision != Revision
-                || !root.TryGetProperty("created", out var created) || created.ValueKind != JsonValueKind.Number || !created.TryGetInt64(out var createdMs)
-                || !root.TryGetProperty("seen", out var seen) || seen.ValueKind != JsonValueKind.Number || !seen.TryGetInt64(out var seenMs)
-                || !root.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.Object)
+            if (JsonNode.Parse(ref reader) is not JsonObject root
+                || !Number(root, "v", out var revision) || revision != Revision
+                || !Number(root, "created", out var createdMs)
+                || !Number(root, "seen", out var seenMs)
+                || root["data"] is not JsonObject data)
             {
                 return null;
             }
+            root.Remove("data"); // A node has one parent: the session's values take it over.
             return new SessionRecord(
                 DateTimeOffset.FromUnixTimeMilliseconds(createdMs),
                 DateTimeOffset.FromUnixTimeMilliseconds(seenMs),
-                SessionData.From(data));
+                SessionData.Of(data));
         }
-        catch (Exception ex) when (ex is JsonException or ArgumentException)
+        catch (Exception ex) when (ex is JsonException or ArgumentException or InvalidOperationException or FormatException)
         {
             return null;
         }
+    }
+
+    private static bool Number(JsonObject record, string name, out long value)
+    {
+        value = 0;
+        return record[name] is JsonValue node && node.GetValueKind() == JsonValueKind.Number && node.TryGetValue(out value);
     }
 
     /// <summary>Whether the session is still within its absolute lifetime at <paramref name="now"/>.</summary>
