@@ -51,6 +51,7 @@ public sealed class PageCampaignTests(ReliabilityAppFixture app, ITestOutputHelp
             // Every fault is healed: a last load of each session must be served, and shows what stayed.
             using var last = new CancellationTokenSource(TestTimeouts.Request);
             lastLoads = await Task.WhenAll(clients.Select((client, i) => client.StartAsync(i * LoadersPerSession, last.Token)));
+            await EveryReplicaServesAsync();
         }
         finally
         {
@@ -68,9 +69,32 @@ public sealed class PageCampaignTests(ReliabilityAppFixture app, ITestOutputHelp
         Assert.All(lastLoads, served => Assert.True(served, $"Seed {seed}: a session was not served after every fault was healed."));
         Assert.True(report.PageOutcomes.GetValueOrDefault(Outcome.Ok) >= 100, "The workload barely ran: " + report.Describe());
         Assert.All(PageNemesis.Kinds, kind => Assert.Contains(report.Faults, fault => fault.Fault == kind));
+        // Sessions live in the store, not in a web process: while one replica was killed and restarted, the other served them.
+        Assert.All(report.Faults.Where(fault => fault.Fault == PageNemesis.WebKill), kill => Assert.Contains(events.OfType<PageOperation>(),
+            op => op.Outcome == Outcome.Ok && op.Invoke >= kill.Start && op.Invoke <= kill.End));
         var wrong = UnexpectedAnswers(events);
         Assert.True(wrong.Count == 0, $"Seed {seed}: {wrong.Count} answers a page may not give under these faults:\n"
             + string.Join('\n', wrong.Take(10).Select(op => op.Describe())));
+    }
+
+    /// <summary>
+    /// Every replica serves pages again, not just the ones the clients' kept-alive connections reach:
+    /// fresh connections spread over them, and each replica's circuit breaker closes after its own probe.
+    /// </summary>
+    private async Task EveryReplicaServesAsync()
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        for (var consecutive = 0; consecutive < 10;)
+        {
+            Assert.True(deadline.Elapsed < TestTimeouts.Request, "Not every web replica served pages again after every fault was healed.");
+            using var fresh = app.CreateBrowser();
+            using var response = await fresh.GetAsync("/");
+            consecutive = response.StatusCode == HttpStatusCode.OK ? consecutive + 1 : 0;
+            if (consecutive == 0)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     /// <summary>
