@@ -2,10 +2,12 @@
 # Counter reliability campaign: prints the table docs/reliability.md links (bench/reliability-latest.md). Usage:
 #   bash bench/reliability.sh                  # 200 users x 60 s per load scenario, 5,000 fuzz requests (~11 min)
 #   USERS=50 SECONDS_PER_SCENARIO=10 bash bench/reliability.sh   # shorter
-# Runs the test suite's reliability scenarios (trait Category=Reliability: load, store crash, web
-# crash, slow store, hostile input, disk full, two stores on one data folder, Redis Cluster failovers
-# in a row, a Redis Cluster shard down, Garnet crash) through the real AppHost at campaign size. Every
-# scenario asserts its own pass conditions; a failing one fails this script. Disk full needs root.
+# Runs the test suite's reliability scenarios (trait Category=Reliability: load, slow store, hostile
+# input, disk full, two stores on one data folder, Redis Cluster failovers in a row, a Redis Cluster
+# shard down, Garnet crash) through the real AppHost at campaign size. Every scenario asserts its own
+# pass conditions; a failing one fails this script. Disk full needs root. Kills and pauses of the store
+# and of a web replica are faults of the page campaign (PageCampaignTests, also Category=Reliability,
+# at its CI length here; CAMPAIGN_SEED / CAMPAIGN_SECONDS size it).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 report="$(mktemp /tmp/counter-reliability.XXXXXX)"

@@ -50,10 +50,13 @@ public static class CounterChecker
 
     private static void CheckBounds(string session, PageOperation load, List<PageOperation> loads, List<PageOperation> resets, List<Anomaly> anomalies)
     {
-        var mayPrecede = resets.Where(reset => reset.Invoke < load.Return).ToList();
+        // An increment counts only if it began after every reset that may precede this load had answered:
+        // that latest answer is found once per load, so a long run is not (loads × loads × resets).
+        var lastMayPrecedeAnswered = resets.Where(reset => reset.Invoke < load.Return)
+            .Select(AnswerTime).DefaultIfEmpty(long.MinValue).Max();
         var acknowledged = loads
             .Where(other => other != load && other.Outcome == Outcome.Ok && other.Return < load.Invoke
-                && mayPrecede.All(reset => AnswerTime(reset) < other.Invoke))
+                && other.Invoke > lastMayPrecedeAnswered)
             .ToList();
         var lastSureReset = resets.Where(reset => reset.Outcome == Outcome.Ok && reset.Return < load.Invoke)
             .Select(reset => reset.Invoke).DefaultIfEmpty(long.MinValue).Max();

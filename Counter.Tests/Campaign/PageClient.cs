@@ -8,7 +8,10 @@ namespace Counter.Tests.Campaign;
 /// loads of one session are in flight together and land on any web replica; now and then one of
 /// them presses Reset. Every load and reset is recorded with its outcome: a page showing its count is
 /// <c>ok</c>; a 429 (refused before any session work) is <c>fail</c>; a 503, a timeout or a broken
-/// connection is <c>info</c>, since web may have saved the increment before it gave up.
+/// connection is <c>info</c>, since web may have saved the increment before it gave up. A request
+/// the client sent again by itself after its connection broke (<see cref="SendCounter"/>) is recorded
+/// with one more <c>info</c> operation per earlier send, over the same interval: that send may have
+/// been applied too.
 /// </summary>
 public sealed class PageClient : IDisposable
 {
@@ -20,10 +23,11 @@ public sealed class PageClient : IDisposable
     // alone (every slot), so that the loaders never start two sessions under one label at once.
     private readonly SemaphoreSlim _slots;
     private readonly SemaphoreSlim _alone = new(1, 1);
+    private readonly SendCounter _sends = new();
 
     public PageClient(Uri web, string session, int loaders, HistoryRecorder history)
     {
-        _browser = new BrowserClient(web);
+        _browser = new BrowserClient(web, _sends.CreateHandler());
         _session = session;
         _loaders = loaders;
         _slots = new SemaphoreSlim(loaders, loaders);
@@ -34,11 +38,16 @@ public sealed class PageClient : IDisposable
     /// Starts the session with a load on its own (without a cookie, concurrent first loads would start
     /// several), again until one is acknowledged, so the cookie jar holds the session.
     /// </summary>
-    public async Task StartAsync(int process, CancellationToken stop)
+    public async Task<bool> StartAsync(int process, CancellationToken stop)
     {
-        while (!stop.IsCancellationRequested && !await RecordAsync(process, PageOperationKind.Load, LoadAsync))
+        while (!stop.IsCancellationRequested)
         {
+            if (await RecordAsync(process, PageOperationKind.Load, LoadAsync))
+            {
+                return true;
+            }
         }
+        return false;
     }
 
     /// <summary>One loader: loads, with a reset about one time in <paramref name="resetOneIn"/>, until <paramref name="stop"/>.</summary>
@@ -83,9 +92,11 @@ public sealed class PageClient : IDisposable
         }
     }
 
-    private async Task<(Outcome Outcome, int? Count, string Note)> LoadAsync()
+    private async Task<(Outcome Outcome, int? Count, string Note)> LoadAsync(long id)
     {
-        using var response = await _browser.GetAsync("/");
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+        request.Headers.Add(SendCounter.Header, id.ToString(CultureInfo.InvariantCulture));
+        using var response = await _browser.SendAsync(request);
         var html = await response.Content.ReadAsStringAsync();
         return (int)response.StatusCode switch
         {
@@ -95,9 +106,14 @@ public sealed class PageClient : IDisposable
         };
     }
 
-    private async Task<(Outcome Outcome, int? Count, string Note)> ResetAsync()
+    private async Task<(Outcome Outcome, int? Count, string Note)> ResetAsync(long id)
     {
-        using var response = await _browser.ResetAsync();
+        using var response = await _browser.ResetAsync(new Dictionary<string, string>
+        {
+            ["Sec-Fetch-Site"] = "same-origin",
+            ["Origin"] = _browser.BaseAddress.GetLeftPart(UriPartial.Authority),
+            [SendCounter.Header] = id.ToString(CultureInfo.InvariantCulture),
+        });
         return (int)response.StatusCode switch
         {
             302 or 303 => (Outcome.Ok, null, ""),
@@ -107,14 +123,14 @@ public sealed class PageClient : IDisposable
     }
 
     /// <summary>Runs one request and records it; true when it was acknowledged.</summary>
-    private async Task<bool> RecordAsync(int process, PageOperationKind kind, Func<Task<(Outcome Outcome, int? Count, string Note)>> send)
+    private async Task<bool> RecordAsync(int process, PageOperationKind kind, Func<long, Task<(Outcome Outcome, int? Count, string Note)>> send)
     {
         var id = _history.NextId();
         var invoke = _history.Now;
         (Outcome Outcome, int? Count, string Note) answer;
         try
         {
-            answer = await send();
+            answer = await send(id);
         }
         catch (HttpRequestException e)
         {
@@ -124,6 +140,7 @@ public sealed class PageClient : IDisposable
         {
             answer = (Outcome.Info, null, "timeout");
         }
+        var returned = _history.Now;
         _history.Record(new PageOperation
         {
             Id = id,
@@ -131,11 +148,25 @@ public sealed class PageClient : IDisposable
             Session = _session,
             Kind = kind,
             Invoke = invoke,
-            Return = _history.Now,
+            Return = returned,
             Outcome = answer.Outcome,
             Count = answer.Count,
             Note = answer.Note,
         });
+        for (var earlier = _sends.Take(id) - 1; earlier > 0; earlier--)
+        {
+            _history.Record(new PageOperation
+            {
+                Id = _history.NextId(),
+                Process = process,
+                Session = _session,
+                Kind = kind,
+                Invoke = invoke,
+                Return = returned,
+                Outcome = Outcome.Info,
+                Note = $"an earlier send of #{id}, sent again by the client after its connection broke",
+            });
+        }
         return answer.Outcome == Outcome.Ok;
     }
 

@@ -11,9 +11,18 @@ public sealed partial class BrowserClient : IDisposable
     private readonly HttpClient _http;
 
     public BrowserClient(Uri baseAddress)
+        : this(baseAddress, new SocketsHttpHandler())
+    {
+    }
+
+    /// <summary>Over a handler of the caller's (its cookie and redirect settings are set here).</summary>
+    public BrowserClient(Uri baseAddress, SocketsHttpHandler handler)
     {
         Cookies = new CookieContainer();
-        _http = new HttpClient(new HttpClientHandler { CookieContainer = Cookies, AllowAutoRedirect = false, UseCookies = true })
+        handler.CookieContainer = Cookies;
+        handler.AllowAutoRedirect = false;
+        handler.UseCookies = true;
+        _http = new HttpClient(handler)
         {
             BaseAddress = baseAddress,
             Timeout = TestTimeouts.Request,
