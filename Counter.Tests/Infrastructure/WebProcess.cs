@@ -39,9 +39,9 @@ public sealed class WebProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         start.Environment["Session__KeySecret"] = CounterAppFixture.SessionKeySecret;
-        start.Environment["DataProtection__KeyEncryptionKey"] = CounterAppFixture.KeyRingEncryptionKey;
-        start.Environment["KvClient__Credential"] = CounterAppFixture.WebCredential;
-        start.Environment["KvClient__BaseAddress"] = storeUrl.ToString();
+        start.Environment["KeyRing__KeyEncryptionKey"] = CounterAppFixture.KeyRingEncryptionKey;
+        start.Environment["KvStoreClient__Credential"] = CounterAppFixture.WebCredential;
+        start.Environment["KvStoreClient__BaseAddress"] = storeUrl.ToString();
         start.Environment["Proxy__TrustedNetworks__0"] = "127.0.0.1"; // No plain-HTTP warning: not what these tests are about.
         foreach (var (name, value) in settings)
         {

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using Counter.ServiceDefaults;
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 
 namespace Counter.Web.Sessions;
 

@@ -1,4 +1,4 @@
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 using Microsoft.Extensions.Options;
 
 namespace Counter.Web.Sessions;

@@ -1,4 +1,4 @@
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// The one door to the KV store for everything in web (the session layer, the Data Protection key

@@ -6,7 +6,7 @@ using System.Text.Json;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// The HTTP transport behind <see cref="KvStoreClient"/>: a typed client for the store's /v1 API.

@@ -1,4 +1,4 @@
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// The answer to a compare-and-set write: the new ETag when it was written; otherwise the value that
