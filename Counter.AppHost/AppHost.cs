@@ -1,5 +1,6 @@
 using Counter.AppHost;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 var builder = DistributedApplication.CreateBuilder(args);
 // The generated secrets below live in the user-secrets file: owner-only, folder and file.
