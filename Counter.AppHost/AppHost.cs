@@ -1,8 +1,12 @@
 using Counter.AppHost;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 var builder = DistributedApplication.CreateBuilder(args);
 // The generated secrets below live in the user-secrets file: owner-only, folder and file.
 builder.RestrictUserSecretsToOwner();
+// A setting under a name it had before still works, with a warning at start (written below).
+builder.Configuration.MoveSettings(builder.Services, CounterSettings.Moved);
 var settings = CounterSettings.From(builder);
 settings.Validate();
 
@@ -33,11 +37,13 @@ builder.AddProject<Projects.Counter_Web>("web")
     .WithKvStoreReference(kvstore, webCredential)
     .WithEnvironment("Session__Mode", settings.SessionMode.ToString())
     .WithEnvironment("Session__KeySecret", sessionKeySecret)
-    .WithEnvironment("DataProtection__KeyEncryptionKey", keyRingKey)
+    .WithEnvironment("KeyRing__KeyEncryptionKey", keyRingKey)
     .WithTestClock(settings)
     .WithReplicas(settings.WebReplicas)
     .WithHttpHealthCheck("/health")
     .WithUrlForEndpoint("http", url => url.DisplayText = "Counter page")
     .WithExternalHttpEndpoints();
 
-builder.Build().Run();
+var app = builder.Build();
+app.Services.GetService<MovedSettingsWarnings>()?.Write();
+app.Run();

@@ -3,9 +3,15 @@ using Microsoft.Extensions.Configuration;
 namespace Counter.AppHost;
 
 /// <summary>The AppHost's own settings (section "Counter"), read once.</summary>
-internal sealed record CounterSettings(SessionMode SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, StoreBackend StoreBackend, int StoreReplicas, string? RedisConnectionString, int RedisReplicaAcknowledgements)
+internal sealed record CounterSettings(SessionMode SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, StorageBackend StorageBackend, int StoreReplicas, string? RedisConnectionString, int RedisReplicaAcknowledgements)
 {
-    public bool UsesRedis => StoreBackend == StoreBackend.Redis;
+    /// <summary>Settings that moved when each concept got one word: old name → new name (docs/configuration.md).</summary>
+    public static readonly IReadOnlyDictionary<string, string> Moved = new Dictionary<string, string>
+    {
+        ["Counter:StoreBackend"] = "Counter:StorageBackend",
+    };
+
+    public bool UsesRedis => StorageBackend == StorageBackend.Redis;
 
     public static CounterSettings From(IDistributedApplicationBuilder builder)
     {
@@ -17,7 +23,7 @@ internal sealed record CounterSettings(SessionMode SessionMode, string DataPath,
             WebReplicas: section.GetValue("WebReplicas", 1),
             TestClock: section.GetValue("TestClock", false),
             FaultInjection: section.GetValue("FaultInjection", false),
-            StoreBackend: builder.Configuration.GetChoice("Counter:StoreBackend", StoreBackend.Embedded),
+            StorageBackend: builder.Configuration.GetChoice("Counter:StorageBackend", StorageBackend.Embedded),
             StoreReplicas: section.GetValue("StoreReplicas", 1),
             RedisConnectionString: builder.Configuration.GetConnectionString("redis"),
             RedisReplicaAcknowledgements: section.GetValue("RedisReplicaAcknowledgements", 0));
@@ -28,7 +34,7 @@ internal sealed record CounterSettings(SessionMode SessionMode, string DataPath,
     {
         if (!UsesRedis && StoreReplicas != 1)
         {
-            throw new InvalidOperationException("Counter:StoreReplicas > 1 needs Counter:StoreBackend=Redis: the embedded store keeps its data in its own process.");
+            throw new InvalidOperationException("Counter:StoreReplicas > 1 needs Counter:StorageBackend=Redis: the embedded store keeps its data in its own process.");
         }
     }
 }

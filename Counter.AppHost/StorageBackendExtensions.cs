@@ -1,13 +1,8 @@
 namespace Counter.AppHost;
 
-/// <summary>How the store is wired: to its backend, and to the web tier that uses it.</summary>
+/// <summary>How the store is wired to its storage backend.</summary>
 internal static class StorageBackendExtensions
 {
-    /// <summary>Service discovery to the store, plus the web tier's credential, and start only once it is healthy.</summary>
-    public static IResourceBuilder<ProjectResource> WithKvStoreReference(
-        this IResourceBuilder<ProjectResource> project, IResourceBuilder<ProjectResource> kvstore, IResourceBuilder<ParameterResource> credential) =>
-        project.WithReference(kvstore).WaitFor(kvstore).WithEnvironment("KvClient__Credential", credential);
-
     /// <summary>
     /// Points the store at its backend. Embedded: a data folder. Redis: the connection string
     /// ConnectionStrings:redis when given (an existing server or cluster), else a Garnet server the

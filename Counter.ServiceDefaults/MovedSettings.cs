@@ -13,16 +13,26 @@ public static class MovedSettings
 {
     public static TBuilder MoveSettings<TBuilder>(this TBuilder builder, IReadOnlyDictionary<string, string> moves) where TBuilder : IHostApplicationBuilder
     {
+        builder.Configuration.MoveSettings(builder.Services, moves);
+        return builder;
+    }
+
+    /// <summary>
+    /// The same for a host that is no <see cref="IHostApplicationBuilder"/> (the AppHost): it registers
+    /// the <see cref="MovedSettingsWarnings"/> in <paramref name="services"/> and writes them itself.
+    /// </summary>
+    public static void MoveSettings(this IConfigurationManager configuration, IServiceCollection services, IReadOnlyDictionary<string, string> moves)
+    {
         var read = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
         var warnings = new List<(string Old, string New, bool Ignored)>();
         foreach (var (old, current) in moves)
         {
-            if (builder.Configuration[old] is not { } value)
+            if (configuration[old] is not { } value)
             {
                 continue;
             }
-            var ignored = builder.Configuration[current] is { } set && set != value;
-            if (builder.Configuration[current] is null)
+            var ignored = configuration[current] is { } set && set != value;
+            if (configuration[current] is null)
             {
                 read[current] = value;
             }
@@ -30,12 +40,11 @@ public static class MovedSettings
         }
         if (read.Count > 0)
         {
-            builder.Configuration.AddInMemoryCollection(read);
+            configuration.AddInMemoryCollection(read);
         }
         if (warnings.Count > 0)
         {
-            builder.Services.AddSingleton(services => new MovedSettingsWarnings(warnings, services.GetRequiredService<ILoggerFactory>().CreateLogger("Counter.Settings")));
+            services.AddSingleton(provider => new MovedSettingsWarnings(warnings, provider.GetRequiredService<ILoggerFactory>().CreateLogger("Counter.Settings")));
         }
-        return builder;
     }
 }

@@ -1,4 +1,6 @@
 using Counter.ServiceDefaults.Testing;
+using Counter.Web;
+using Counter.Web.KvStore;
 using Counter.Web.Pages;
 using Counter.Web.RateLimits;
 using Counter.Web.Security;
@@ -8,6 +10,8 @@ using Counter.Web.Sessions;
 return await ServiceStart.RunAsync(async () =>
 {
     var builder = WebApplication.CreateBuilder(args);
+    // A setting under a name it had before still works, with a warning at start.
+    builder.MoveSettings(WebSettings.Moved);
 
     // Telemetry, health checks, service discovery and the clock shared by every Counter service.
     builder.AddServiceDefaults();
@@ -44,7 +48,7 @@ return await ServiceStart.RunAsync(async () =>
     app.MapDefaultEndpoints();
     app.MapCounterPages().RequirePageRateLimit();
     // Web has no credential check of its own: its hooks ask for its store credential.
-    app.UseTestingHooks(requiredBearer: app.Configuration["KvClient:Credential"] ?? "");
+    app.UseTestingHooks(requiredBearer: app.Configuration[KvStoreClientOptions.SectionName + ":" + nameof(KvStoreClientOptions.Credential)] ?? "");
 
     await app.RunAsync();
     return 0;

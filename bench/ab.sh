@@ -43,9 +43,11 @@ case "${TELEMETRY:-shipped}" in
   off) quiet="$quiet OTEL_SDK_DISABLED=true" ;;
   *) echo "TELEMETRY must be shipped or off" >&2; exit 2 ;;
 esac
-# The credential settings are given under every name they have had (Credentials and KvClient:Credential;
-# Access:WebKey/OperationsKey/ApiKey, KvClient:ApiKey and KvStore:ApiKey), as is the data folder (Storage:DataPath
-# and Storage:Sqlite:DataPath), so an older checkout can be one side.
+# The credential settings are given under every name they have had (Credentials and KvStoreClient:Credential;
+# KvClient:Credential; Access:WebKey/OperationsKey/ApiKey, KvClient:ApiKey and KvStore:ApiKey), and so are web's
+# store address and key-encryption key (KvStoreClient:BaseAddress, KvClient:BaseAddress, KvStore:BaseAddress;
+# KeyRing:KeyEncryptionKey, DataProtection:KeyEncryptionKey) and the data folder (Storage:Sqlite:DataPath,
+# Storage:DataPath), so an older checkout can be one side.
 start() { # side env kvport webport
   local side=$1 extra=$2 kv=$3 web=$4
   # shellcheck disable=SC2086 # the environment strings are word lists on purpose
@@ -53,8 +55,8 @@ start() { # side env kvport webport
     dotnet "$(eval echo "\$dll_${side}_KvStore")" >"$work/kv$side.log" 2>&1 &
   pids+=($!); eval "kv_$side=$!"
   # shellcheck disable=SC2086
-  env $quiet $extra $(eval echo "\${WEB_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$web KvClient__Credential=$web_credential KvClient__ApiKey=$web_credential $web_limits KvStore__ApiKey=$web_credential Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
-    Session__Mode=$mode KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$(eval echo "\$dll_${side}_Web")" >"$work/web$side.log" 2>&1 &
+  env $quiet $extra $(eval echo "\${WEB_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$web KvStoreClient__Credential=$web_credential KvClient__Credential=$web_credential KvClient__ApiKey=$web_credential $web_limits KvStore__ApiKey=$web_credential Session__KeySecret=$secret KeyRing__KeyEncryptionKey=$secret DataProtection__KeyEncryptionKey=$secret \
+    Session__Mode=$mode KvStoreClient__BaseAddress=http://127.0.0.1:$kv KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$(eval echo "\$dll_${side}_Web")" >"$work/web$side.log" 2>&1 &
   pids+=($!); eval "web_$side=$!"
   wait_up "http://127.0.0.1:$kv/health"; wait_up "http://127.0.0.1:$web/health"
   make_sessions "$web" "$users" "$work/cookies$side" "$work/jar"

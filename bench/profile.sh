@@ -18,8 +18,8 @@ env_common="Logging__LogLevel__Default=Warning OTEL_SDK_DISABLED=true DOTNET_Per
 env $env_common ASPNETCORE_URLS=http://127.0.0.1:5331 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" \
   dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
 # shellcheck disable=SC2086
-env $env_common ASPNETCORE_URLS=http://127.0.0.1:5332 KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
-  KvClient__BaseAddress=http://127.0.0.1:5331 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
+env $env_common ASPNETCORE_URLS=http://127.0.0.1:5332 KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret KeyRing__KeyEncryptionKey=$secret \
+  KvStoreClient__BaseAddress=http://127.0.0.1:5331 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
 wait_up http://127.0.0.1:5331/health; wait_up http://127.0.0.1:5332/health
 make_sessions 5332 "$users" "$work/cookies" "$work/jar"
 # The measured run is one JSON object in the results file (bench/result.lua), round 0 the warm-up.

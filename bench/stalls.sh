@@ -20,8 +20,8 @@ q="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Wa
 env $q ASPNETCORE_URLS=http://127.0.0.1:5412 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" \
   dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
 # shellcheck disable=SC2086
-env $q ASPNETCORE_URLS=http://127.0.0.1:5413 KvClient__Credential=$web_credential $web_limits Session__KeySecret=$secret DataProtection__KeyEncryptionKey=$secret \
-  KvClient__BaseAddress=http://127.0.0.1:5412 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
+env $q ASPNETCORE_URLS=http://127.0.0.1:5413 KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret KeyRing__KeyEncryptionKey=$secret \
+  KvStoreClient__BaseAddress=http://127.0.0.1:5412 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
 wait_up http://127.0.0.1:5412/health; wait_up http://127.0.0.1:5413/health
 make_sessions 5413 "$users" "$work/cookies" "$work/jar"
 # Each slice is one wrk run, one JSON object in the results file (bench/result.lua); slice 0 is the warm-up.

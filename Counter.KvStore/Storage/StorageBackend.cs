@@ -1,6 +1,6 @@
 namespace Counter.KvStore.Storage;
 
-/// <summary>Where the data lives; the same words as the AppHost's Counter:StoreBackend.</summary>
+/// <summary>Where the data lives; the same words as the AppHost's Counter:StorageBackend.</summary>
 public enum StorageBackend
 {
     /// <summary>SQLite inside the store process.</summary>

@@ -5,7 +5,7 @@ namespace Counter.Tests.Infrastructure;
 
 /// <summary>
 /// A cookie-mode app on a data folder that outlives it (so a second app can start on the same
-/// store), its key ring kept plain or, with the key-encryption key, migrated (DataProtection:MigrateUnsealedKeys).
+/// store), its key ring kept plain or, with the key-encryption key, migrated (KeyRing:MigrateUnsealedKeys).
 /// </summary>
 public sealed class CookieModeAppOnFolder(string dataPath, bool plainKeyRing) : CounterAppFixture, IAsyncDisposable
 {
@@ -17,7 +17,7 @@ public sealed class CookieModeAppOnFolder(string dataPath, bool plainKeyRing) : 
 
     protected override void ConfigureWeb(IResourceBuilder<ProjectResource> web)
     {
-        web.WithEnvironment(plainKeyRing ? "DataProtection__KeyEncryptionKey" : "DataProtection__MigrateUnsealedKeys", plainKeyRing ? "" : "true");
+        web.WithEnvironment(plainKeyRing ? "KeyRing__KeyEncryptionKey" : "KeyRing__MigrateUnsealedKeys", plainKeyRing ? "" : "true");
     }
 
     ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());

@@ -41,11 +41,11 @@ public abstract class CounterAppFixture : IAsyncLifetime
     public virtual int StoreReplicas => 1;
 
     /// <summary>"Embedded" (SQLite in the store process) or "Redis" (Garnet started by the AppHost).</summary>
-    public virtual string StoreBackend => "Embedded";
+    public virtual string StorageBackend => "Embedded";
 
     /// <summary>How a test reaches the store's Redis-protocol server itself (null on the embedded backend): Garnet's socket unless a fixture names another server.</summary>
     public virtual string? RedisConnectionString =>
-        StoreBackend == "Redis" ? $"!{Path.Combine(DataPath, "garnet", "garnet.sock")},password={GarnetPassword}" : null;
+        StorageBackend == "Redis" ? $"!{Path.Combine(DataPath, "garnet", "garnet.sock")},password={GarnetPassword}" : null;
 
     /// <summary>The services' movable clocks (Counter:TestClock); off only for an app whose web runs in Production.</summary>
     protected virtual bool TestClock => true;
@@ -110,7 +110,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Counter:SessionMode={SessionMode}",
                 $"--Counter:DataPath={DataPath}",
                 $"--Counter:WebReplicas={WebReplicas}",
-                $"--Counter:StoreBackend={StoreBackend}",
+                $"--Counter:StorageBackend={StorageBackend}",
                 $"--Counter:StoreReplicas={StoreReplicas}",
                 $"--Counter:TestClock={TestClock}",
                 $"--Counter:FaultInjection={FaultInjection}",

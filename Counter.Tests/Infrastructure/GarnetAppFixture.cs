@@ -8,7 +8,7 @@ public sealed class GarnetAppFixture : CounterAppFixture
 {
     protected override string SessionMode => "ServerSide";
 
-    public override string StoreBackend => "Redis";
+    public override string StorageBackend => "Redis";
 
     public override int WebReplicas => 2;
 

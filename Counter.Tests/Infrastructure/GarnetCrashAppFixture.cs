@@ -5,7 +5,7 @@ public sealed class GarnetCrashAppFixture : CounterAppFixture
 {
     protected override string SessionMode => "ServerSide";
 
-    public override string StoreBackend => "Redis";
+    public override string StorageBackend => "Redis";
 
     public override int WebReplicas => 2;
 

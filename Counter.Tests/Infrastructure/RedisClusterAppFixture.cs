@@ -9,7 +9,7 @@ public class RedisClusterAppFixture : CounterAppFixture
 {
     protected override string SessionMode => "ServerSide";
 
-    public override string StoreBackend => "Redis";
+    public override string StorageBackend => "Redis";
 
     public override int WebReplicas => 2;
 

@@ -24,8 +24,8 @@ public sealed class WebProcess : IAsyncDisposable
     /// <summary>Everything it printed so far.</summary>
     public string Output => string.Join('\n', _output);
 
-    /// <summary>Starts web and waits until <c>/alive</c> answers; fails when it exits first.</summary>
-    public static async Task<WebProcess> StartAsync(Uri storeUrl, IReadOnlyDictionary<string, string> settings)
+    /// <summary>Starts web and waits until <c>/alive</c> answers; fails when it exits first. A null setting removes one of the defaults below.</summary>
+    public static async Task<WebProcess> StartAsync(Uri storeUrl, IReadOnlyDictionary<string, string?> settings)
     {
         var url = new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var dll = Repository.BuildOutput("Counter.Web", "Counter.Web.dll");
@@ -39,13 +39,20 @@ public sealed class WebProcess : IAsyncDisposable
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = url.ToString();
         start.Environment["Session__KeySecret"] = CounterAppFixture.SessionKeySecret;
-        start.Environment["DataProtection__KeyEncryptionKey"] = CounterAppFixture.KeyRingEncryptionKey;
-        start.Environment["KvClient__Credential"] = CounterAppFixture.WebCredential;
-        start.Environment["KvClient__BaseAddress"] = storeUrl.ToString();
+        start.Environment["KeyRing__KeyEncryptionKey"] = CounterAppFixture.KeyRingEncryptionKey;
+        start.Environment["KvStoreClient__Credential"] = CounterAppFixture.WebCredential;
+        start.Environment["KvStoreClient__BaseAddress"] = storeUrl.ToString();
         start.Environment["Proxy__TrustedNetworks__0"] = "127.0.0.1"; // No plain-HTTP warning: not what these tests are about.
         foreach (var (name, value) in settings)
         {
-            start.Environment[name] = value;
+            if (value is null)
+            {
+                start.Environment.Remove(name);
+            }
+            else
+            {
+                start.Environment[name] = value;
+            }
         }
         var output = new ConcurrentQueue<string>();
         var process = Process.Start(start) ?? throw new InvalidOperationException("Could not start web.");

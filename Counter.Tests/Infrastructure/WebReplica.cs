@@ -1,4 +1,4 @@
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 using Counter.Web.RateLimits;
 using Counter.Web.Sessions;
 using Microsoft.AspNetCore.Builder;
@@ -27,10 +27,10 @@ public sealed class WebReplica : IAsyncDisposable
         var configuration = new Dictionary<string, string?>
         {
             ["Session:Mode"] = mode,
-            ["DataProtection:KeyEncryptionKey"] = "unit-test-keyring-encryption-key-0123456789abcdef",
+            ["KeyRing:KeyEncryptionKey"] = "unit-test-keyring-encryption-key-0123456789abcdef",
             ["Session:KeySecret"] = "unit-test-session-key-secret-0123456789abcdef",
-            ["KvClient:Credential"] = "unit-test-store-credential",
-            ["KvClient:BaseAddress"] = "http://kvstore.test",
+            ["KvStoreClient:Credential"] = "unit-test-store-credential",
+            ["KvStoreClient:BaseAddress"] = "http://kvstore.test",
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
         {

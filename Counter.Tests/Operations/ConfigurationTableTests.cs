@@ -18,7 +18,7 @@ public sealed partial class ConfigurationTableTests
     private static readonly Dictionary<string, (string Project, string Type)> Sections = new()
     {
         ["Session"] = ("Counter.Web", "Counter.Web.Sessions.SessionOptions"),
-        ["KvClient"] = ("Counter.Web", "Counter.Web.KvClient.KvStoreClientOptions"),
+        ["KvStoreClient"] = ("Counter.Web", "Counter.Web.KvStore.KvStoreClientOptions"),
         ["Storage"] = ("Counter.KvStore", "Counter.KvStore.Storage.StorageOptions"),
         ["Storage:Sqlite"] = ("Counter.KvStore", "Counter.KvStore.Storage.Sqlite.SqliteStorageOptions"),
         ["Storage:Redis"] = ("Counter.KvStore", "Counter.KvStore.Storage.Redis.RedisStorageOptions"),
@@ -27,7 +27,7 @@ public sealed partial class ConfigurationTableTests
         ["CrossOrigin"] = ("Counter.Web", "Counter.Web.Security.CrossOriginOptions"),
         ["Proxy"] = ("Counter.Web", "Counter.Web.Security.ProxyOptions"),
         ["RateLimit"] = ("Counter.Web", "Counter.Web.RateLimits.RateLimitOptions"),
-        ["DataProtection"] = ("Counter.Web", "Counter.Web.DataProtection.KeyRingOptions"),
+        ["KeyRing"] = ("Counter.Web", "Counter.Web.DataProtection.KeyRingOptions"),
     };
 
     /// <summary>How the table writes "no default: the AppHost hands it over".</summary>

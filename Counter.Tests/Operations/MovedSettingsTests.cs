@@ -1,11 +1,13 @@
 using System.Text;
 using Counter.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 
 namespace Counter.Tests.Operations;
 
 /// <summary>
-/// A store setting given under the name it had before it moved to its concern's section still takes
-/// effect, and the store says at start where it moved; where both names are set, the new one wins.
+/// A setting given under the name it had before it moved (to its concern's section, or to the one word
+/// for its concept) still takes effect, and the service says at start where it moved; where both names
+/// are set, the new one wins. The store and web as real processes; the AppHost's model as it is built.
 /// </summary>
 public sealed class MovedSettingsTests : IDisposable
 {
@@ -32,6 +34,34 @@ public sealed class MovedSettingsTests : IDisposable
 
         Assert.Equal(HttpStatusCode.Created, await PutAsync(store, 100));
         Assert.Contains(store.Output, line => line.Contains("Storage:MaxValueBytes has moved to Api:MaxValueBytes, which is set too", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task WebsOldNamesStillTakeEffectAndWebNamesTheNewOnes()
+    {
+        // Cookie mode in Production refuses to start without its store credential or its key-encryption
+        // key, so web starting at all shows that both old names were read.
+        await using var web = await WebProcess.StartAsync(new Uri("http://127.0.0.1:1"), new Dictionary<string, string?>
+        {
+            ["Session__Mode"] = "Cookie",
+            ["KvStoreClient__Credential"] = null,
+            ["KeyRing__KeyEncryptionKey"] = null,
+            ["KvClient__Credential"] = CounterAppFixture.WebCredential,
+            ["DataProtection__KeyEncryptionKey"] = CounterAppFixture.KeyRingEncryptionKey,
+        });
+
+        Assert.Contains("KvClient:Credential has moved to KvStoreClient:Credential", web.Output, StringComparison.Ordinal);
+        Assert.Contains("DataProtection:KeyEncryptionKey has moved to KeyRing:KeyEncryptionKey", web.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TheAppHostsOldStoreBackendNameStillTakesEffect()
+    {
+        using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Counter_AppHost>(
+            ["--Counter:StoreBackend=Redis", $"--Counter:DataPath={_dataPath}"], TestTimeouts.StartupToken());
+
+        Assert.Contains(appHost.Resources, resource => resource.Name == "garnet"); // The Redis backend's Garnet server.
+        Assert.Contains(appHost.Services, service => service.ServiceType == typeof(MovedSettingsWarnings));
     }
 
     private static async Task<HttpStatusCode> PutAsync(KvStoreProcess store, int bytes)

@@ -4,7 +4,7 @@ using Counter.KvStore.Storage;
 using Counter.KvStore.Storage.Redis;
 using Counter.KvStore.Storage.Sqlite;
 using Counter.Tests.Infrastructure;
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 using Counter.Web.RateLimits;
 using Counter.Web.Sessions;
 using Microsoft.Extensions.DependencyInjection;

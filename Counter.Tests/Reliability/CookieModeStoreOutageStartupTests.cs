@@ -12,7 +12,7 @@ namespace Counter.Tests.Reliability;
 /// </summary>
 public sealed class CookieModeStoreOutageStartupTests
 {
-    private static readonly Dictionary<string, string> CookieMode = new() { ["Session__Mode"] = "Cookie" };
+    private static readonly Dictionary<string, string?> CookieMode = new() { ["Session__Mode"] = "Cookie" };
 
     [Fact]
     public async Task WebStartsWhileTheStoreIsDownAnswers503AndThenServesCookiesFromBeforeTheOutage()

@@ -14,7 +14,7 @@ namespace Counter.Tests.Security;
 /// can write the store plants (a plain key with a recent activation date, a revocation of every key,
 /// either under a plain or a sealed-looking name) is ignored: a cookie minted with the planted key is
 /// a fresh session, and existing cookies still read. Elements written before sealing existed are
-/// adopted only when <c>DataProtection:MigrateUnsealedKeys</c> asks for it.
+/// adopted only when <c>KeyRing:MigrateUnsealedKeys</c> asks for it.
 /// </summary>
 [Trait("Category", "Unit")]
 public sealed class KeyRingAuthenticationTests

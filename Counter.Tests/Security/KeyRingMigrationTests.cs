@@ -7,7 +7,7 @@ namespace Counter.Tests.Security;
 /// <summary>
 /// Cookie mode's Data Protection key ring is sealed and authenticated at rest: the store (and so any
 /// dump or backup) never holds a usable master key, and web trusts only what it sealed. A key ring
-/// kept plain is adopted when <c>DataProtection:MigrateUnsealedKeys</c> asks for it, and the cookies
+/// kept plain is adopted when <c>KeyRing:MigrateUnsealedKeys</c> asks for it, and the cookies
 /// its keys protected still read (without the setting they are ignored: see KeyRingAuthenticationTests).
 /// </summary>
 public sealed class KeyRingMigrationTests

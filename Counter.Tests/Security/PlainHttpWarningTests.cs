@@ -26,8 +26,8 @@ public sealed class PlainHttpWarningTests
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         start.Environment["ASPNETCORE_URLS"] = url;
         start.Environment["Session__KeySecret"] = CounterAppFixture.SessionKeySecret;
-        start.Environment["KvClient__Credential"] = CounterAppFixture.WebCredential;
-        start.Environment["KvClient__BaseAddress"] = "http://127.0.0.1:1"; // No store: health does not ask it.
+        start.Environment["KvStoreClient__Credential"] = CounterAppFixture.WebCredential;
+        start.Environment["KvStoreClient__BaseAddress"] = "http://127.0.0.1:1"; // No store: health does not ask it.
         if (trustedProxy is not null)
         {
             start.Environment["Proxy__TrustedNetworks__0"] = trustedProxy;

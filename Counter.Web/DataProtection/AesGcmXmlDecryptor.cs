@@ -14,10 +14,10 @@ public sealed class AesGcmXmlDecryptor(IServiceProvider services) : IXmlDecrypto
     public XElement Decrypt(XElement encryptedElement)
     {
         var key = services.GetService<KeyEncryptionKey>()
-            ?? throw new InvalidOperationException("The key ring is sealed, but DataProtection:KeyEncryptionKey is not set.");
+            ?? throw new InvalidOperationException("The key ring is sealed, but KeyRing:KeyEncryptionKey is not set.");
         if ((string?)encryptedElement.Attribute("kid") != key.Id)
         {
-            throw new CryptographicException($"A key-ring element is sealed with key {(string?)encryptedElement.Attribute("kid")}, but DataProtection:KeyEncryptionKey is key {key.Id}.");
+            throw new CryptographicException($"A key-ring element is sealed with key {(string?)encryptedElement.Attribute("kid")}, but KeyRing:KeyEncryptionKey is key {key.Id}.");
         }
         var plaintext = key.Open(Convert.FromBase64String(encryptedElement.Value), context: "");
         try

@@ -1,4 +1,4 @@
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption;
 using Microsoft.AspNetCore.DataProtection.AuthenticatedEncryption.ConfigurationModel;

@@ -6,7 +6,7 @@ namespace Counter.Web.DataProtection;
 /// <summary>
 /// The key-encryption key that seals and authenticates the Data Protection key ring at rest:
 /// AES-256-GCM under a key derived (HKDF-SHA256) from the AppHost's generated
-/// <c>DataProtection:KeyEncryptionKey</c>. The store (and every dump or backup of it) then holds
+/// <c>KeyRing:KeyEncryptionKey</c>. The store (and every dump or backup of it) then holds
 /// only sealed master keys, and an element written without this key cannot pass for one written with it.
 /// </summary>
 public sealed class KeyEncryptionKey

@@ -1,9 +1,9 @@
 namespace Counter.Web.DataProtection;
 
-/// <summary>How cookie mode's Data Protection key ring is kept. Bound from the "DataProtection" section.</summary>
+/// <summary>How cookie mode's Data Protection key ring is kept. Bound from the "KeyRing" section.</summary>
 public sealed class KeyRingOptions
 {
-    public const string SectionName = "DataProtection";
+    public const string SectionName = "KeyRing";
     public const string KeyEncryptionKeySetting = SectionName + ":" + nameof(KeyEncryptionKey);
     public const string MigrateUnsealedKeysSetting = SectionName + ":" + nameof(MigrateUnsealedKeys);
 

@@ -4,7 +4,7 @@ using System.Text.Json;
 using System.Xml;
 using System.Xml.Linq;
 using Counter.ServiceDefaults;
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.Extensions.Options;
 
@@ -126,7 +126,7 @@ public sealed partial class KvStoreXmlRepository(IServiceProvider services) : IX
     /// </summary>
     private XElement CreateOrFindOurs(string name, XElement stored, XElement element, KeyEncryptionKey? key)
     {
-        var result = Store.PutIfAsync(name, Serialize(stored), ifMatch: null, timeToLive: null, CancellationToken.None).GetAwaiter().GetResult();
+        var result = Store.PutIfAsync(name, Serialize(stored), version: null, timeToLive: null, CancellationToken.None).GetAwaiter().GetResult();
         if (result.Written)
         {
             return element;

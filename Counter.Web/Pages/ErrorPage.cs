@@ -1,4 +1,4 @@
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 using Counter.Web.RateLimits;
 using Counter.Web.Sessions;
 using Microsoft.AspNetCore.Diagnostics;

@@ -130,7 +130,7 @@ public sealed class CookieSessionStore(
     {
         for (var inner = ex.InnerException; inner is not null; inner = inner.InnerException)
         {
-            if (inner is KvClient.KvStoreUnavailableException)
+            if (inner is KvStore.KvStoreUnavailableException)
             {
                 return true;
             }

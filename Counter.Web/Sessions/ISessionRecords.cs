@@ -1,4 +1,4 @@
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 
 namespace Counter.Web.Sessions;
 
@@ -9,20 +9,20 @@ namespace Counter.Web.Sessions;
 /// </summary>
 public interface ISessionRecords
 {
-    /// <summary>The session's record and version: from this replica's cache when allowed (the save's If-Match validates it), else a GET.</summary>
-    Task<LoadedSession> LoadAsync(SessionKey session, bool useCache, CancellationToken cancellationToken);
+    /// <summary>The session's record and version: from this replica's cache when allowed (the save's version check validates it), else a GET.</summary>
+    Task<LoadedSession> LoadAsync(StorageKey key, bool useCache, CancellationToken cancellationToken);
 
     /// <summary>The value a refused write sent back (the write that won), taken as a load at no store call.</summary>
-    LoadedSession Winner(SessionKey session, VersionedValue current);
+    LoadedSession Winner(StorageKey key, VersionedValue current);
 
     /// <summary>
     /// Saves <paramref name="data"/> as the session, seen now: on top of <paramref name="current"/> (a
-    /// new record when null) if the key is still at <paramref name="etag"/> (if it does not exist yet, when null).
+    /// new record when null) if the key is still at <paramref name="version"/> (if it does not exist yet, when null).
     /// </summary>
-    Task<SavedSession> SaveAsync(SessionKey session, SessionRecord? current, SessionData data, string? etag, CancellationToken cancellationToken);
+    Task<SavedSession> SaveAsync(StorageKey key, SessionRecord? current, SessionData data, string? version, CancellationToken cancellationToken);
 
     /// <summary>Extends the session's expiry without rewriting it; false when it is gone.</summary>
-    Task<bool> TouchAsync(SessionKey session, SessionRecord record, string etag, CancellationToken cancellationToken);
+    Task<bool> TouchAsync(StorageKey key, SessionRecord record, string version, CancellationToken cancellationToken);
 
-    Task DeleteAsync(SessionKey session, CancellationToken cancellationToken);
+    Task DeleteAsync(StorageKey key, CancellationToken cancellationToken);
 }

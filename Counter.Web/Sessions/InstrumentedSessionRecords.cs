@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 
 namespace Counter.Web.Sessions;
 
@@ -11,39 +11,39 @@ namespace Counter.Web.Sessions;
 /// </summary>
 public sealed class InstrumentedSessionRecords(ISessionRecords inner, SessionTelemetry telemetry) : ISessionRecords
 {
-    public Task<LoadedSession> LoadAsync(SessionKey session, bool useCache, CancellationToken cancellationToken) =>
-        RunAsync(SessionTelemetry.StartLoad, session, () => inner.LoadAsync(session, useCache, cancellationToken), Loaded);
+    public Task<LoadedSession> LoadAsync(StorageKey key, bool useCache, CancellationToken cancellationToken) =>
+        RunAsync(SessionTelemetry.StartLoad, key, () => inner.LoadAsync(key, useCache, cancellationToken), Loaded);
 
-    public LoadedSession Winner(SessionKey session, VersionedValue current)
+    public LoadedSession Winner(StorageKey key, VersionedValue current)
     {
-        using var activity = SessionTelemetry.StartLoad(session.Tag);
-        var loaded = inner.Winner(session, current);
+        using var activity = SessionTelemetry.StartLoad(key.Tag);
+        var loaded = inner.Winner(key, current);
         Loaded(activity, loaded, TimeSpan.Zero);
         return loaded;
     }
 
-    public Task<SavedSession> SaveAsync(SessionKey session, SessionRecord? current, SessionData data, string? etag, CancellationToken cancellationToken) =>
-        RunAsync(SessionTelemetry.StartSave, session, () => inner.SaveAsync(session, current, data, etag, cancellationToken),
+    public Task<SavedSession> SaveAsync(StorageKey key, SessionRecord? current, SessionData data, string? version, CancellationToken cancellationToken) =>
+        RunAsync(SessionTelemetry.StartSave, key, () => inner.SaveAsync(key, current, data, version, cancellationToken),
             (activity, saved, elapsed) => telemetry.Saved(activity, saved.Written ? SessionTelemetry.Outcomes.Saved : SessionTelemetry.Outcomes.Conflict, saved.Bytes, elapsed));
 
-    public Task<bool> TouchAsync(SessionKey session, SessionRecord record, string etag, CancellationToken cancellationToken) =>
-        RunAsync(SessionTelemetry.StartSave, session, () => inner.TouchAsync(session, record, etag, cancellationToken),
+    public Task<bool> TouchAsync(StorageKey key, SessionRecord record, string version, CancellationToken cancellationToken) =>
+        RunAsync(SessionTelemetry.StartSave, key, () => inner.TouchAsync(key, record, version, cancellationToken),
             (activity, touched, elapsed) => telemetry.Saved(activity, touched ? SessionTelemetry.Outcomes.Touched : SessionTelemetry.Outcomes.Conflict, 0, elapsed));
 
     /// <summary>A delete has no span of its own (the store client's span shows it), but fails like the others.</summary>
-    public Task DeleteAsync(SessionKey session, CancellationToken cancellationToken) =>
-        RunAsync(static _ => null, session, async () =>
+    public Task DeleteAsync(StorageKey key, CancellationToken cancellationToken) =>
+        RunAsync(static _ => null, key, async () =>
         {
-            await inner.DeleteAsync(session, cancellationToken);
+            await inner.DeleteAsync(key, cancellationToken);
             return true;
         }, static (_, _, _) => { });
 
     private void Loaded(Activity? activity, LoadedSession loaded, TimeSpan elapsed) =>
         telemetry.Loaded(activity, loaded.Record is null ? SessionTelemetry.Outcomes.Miss : SessionTelemetry.Outcomes.Hit, loaded.From, loaded.Bytes, elapsed);
 
-    private async Task<T> RunAsync<T>(Func<string, Activity?> startSpan, SessionKey session, Func<Task<T>> call, Action<Activity?, T, TimeSpan> record)
+    private async Task<T> RunAsync<T>(Func<string, Activity?> startSpan, StorageKey key, Func<Task<T>> call, Action<Activity?, T, TimeSpan> record)
     {
-        using var activity = startSpan(session.Tag);
+        using var activity = startSpan(key.Tag);
         var started = Stopwatch.GetTimestamp();
         try
         {

@@ -1,4 +1,4 @@
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 
 namespace Counter.Web.Sessions;
 

@@ -15,7 +15,7 @@ namespace Counter.Web.Sessions;
 /// so a conflict always means another replica's request succeeded: retries make progress, and there
 /// is nothing for a pause to spread out. A request costs one load and at most one save (or one touch when
 /// nothing changed); only conflicting requests pay more. The load is usually free: this replica's
-/// <see cref="SessionCache"/> remembers the version it last saved, and the If-Match on the save
+/// <see cref="SessionCache"/> remembers the version it last saved, and the save's version check
 /// validates it, so a returning user's page load is a single store round trip.
 /// </summary>
 public sealed partial class ServerSessionStore(
@@ -37,13 +37,13 @@ public sealed partial class ServerSessionStore(
         var (session, duplicated) = await resolver.ResolveAsync(context, cancellationToken);
         // This replica's requests of one session go one at a time (see SessionGate); the wait counts
         // against the deadline.
-        using var turn = session is null ? null : await gate.EnterAsync(session.StorageKey, cancellationToken);
+        using var turn = session is null ? null : await gate.EnterAsync(session.StorageKey.Value, cancellationToken);
         // 2. Its value, from the cheapest place that has it (null: read the store).
-        LoadedSession? loaded = session is null ? LoadedSession.Absent : await records.LoadAsync(session, useCache: true, cancellationToken);
+        LoadedSession? loaded = session is null ? LoadedSession.Absent : await records.LoadAsync(session.StorageKey, useCache: true, cancellationToken);
         // 3. Apply the change and compare-and-set it until it lands.
         for (var conflicts = 0; ;)
         {
-            loaded ??= await records.LoadAsync(session!, useCache: false, cancellationToken);
+            loaded ??= await records.LoadAsync(session!.StorageKey, useCache: false, cancellationToken);
             if (session is null || (loaded.Record is null && !session.IsNew))
             {
                 session = resolver.Issue(context, duplicated); // Never adopt an identifier the store does not know.
@@ -57,7 +57,7 @@ public sealed partial class ServerSessionStore(
             if (loaded.Record is not null && data.SameAs(loaded.Record.Data))
             {
                 // A touch does not check the version, so a cached value is confirmed by a read first.
-                if (!fromCache && await records.TouchAsync(session, loaded.Record, loaded.ETag!, cancellationToken))
+                if (!fromCache && await records.TouchAsync(session.StorageKey, loaded.Record, loaded.Version!, cancellationToken))
                 {
                     return data;
                 }
@@ -65,7 +65,7 @@ public sealed partial class ServerSessionStore(
             }
             else
             {
-                var saved = await records.SaveAsync(session, loaded.Record, data, loaded.ETag, cancellationToken);
+                var saved = await records.SaveAsync(session.StorageKey, loaded.Record, data, loaded.Version, cancellationToken);
                 if (saved.Written)
                 {
                     resolver.Established(context, session);
@@ -73,12 +73,12 @@ public sealed partial class ServerSessionStore(
                 }
                 // The winner's value came back with the 412 (usual): retry on it. A 412 without it
                 // says only that the version moved on: read the key again, never take it for gone.
-                loaded = saved.Result.Current is { } winner ? records.Winner(session, winner) : null;
+                loaded = saved.Result.Current is { } winner ? records.Winner(session.StorageKey, winner) : null;
             }
 
             if (!fromCache && ++conflicts >= _options.MaxConflictRetries)
             {
-                LogGaveUp(logger, conflicts, session.Tag);
+                LogGaveUp(logger, conflicts, session.StorageKey.Tag);
                 throw new SessionUnavailableException($"The session changed under {conflicts} attempts in a row; try again.");
             }
         }
@@ -88,11 +88,11 @@ public sealed partial class ServerSessionStore(
         WithinDeadlineAsync(async deadline =>
         {
             if ((await resolver.ResolveAsync(context, deadline)).Session is not { } session
-                || await records.LoadAsync(session, useCache: false, deadline) is not { Record: { } record } loaded)
+                || await records.LoadAsync(session.StorageKey, useCache: false, deadline) is not { Record: { } record } loaded)
             {
                 return new SessionData();
             }
-            await records.TouchAsync(session, record, loaded.ETag!, deadline);
+            await records.TouchAsync(session.StorageKey, record, loaded.Version!, deadline);
             return record.Data;
         }, cancellationToken);
 
@@ -102,7 +102,7 @@ public sealed partial class ServerSessionStore(
         {
             if ((await resolver.ResolveAsync(context, deadline)).Session is { } session)
             {
-                await records.DeleteAsync(session, deadline);
+                await records.DeleteAsync(session.StorageKey, deadline);
             }
             return true;
         }, cancellationToken);

@@ -26,24 +26,24 @@ public sealed class SessionCache : IDisposable
         }
     }
 
-    public bool TryGet(string key, out SessionRecord record, out string etag)
+    public bool TryGet(string key, out SessionRecord record, out string version)
     {
         if (_cache?.Get(key) is Entry entry)
         {
-            (record, etag) = (entry.Record, entry.ETag);
+            (record, version) = (entry.Record, entry.Version);
             return true;
         }
-        (record, etag) = (null!, null!);
+        (record, version) = (null!, null!);
         return false;
     }
 
-    /// <summary>Remembers <paramref name="record"/> as the store's current value at <paramref name="etag"/>.</summary>
-    public void Set(string key, SessionRecord record, string etag) =>
-        _cache?.Set(key, new Entry(record, etag), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = _idleTimeout });
+    /// <summary>Remembers <paramref name="record"/> as the store's current value at <paramref name="version"/>.</summary>
+    public void Set(string key, SessionRecord record, string version) =>
+        _cache?.Set(key, new Entry(record, version), new MemoryCacheEntryOptions { Size = 1, SlidingExpiration = _idleTimeout });
 
     public void Remove(string key) => _cache?.Remove(key);
 
     public void Dispose() => _cache?.Dispose();
 
-    private sealed record Entry(SessionRecord Record, string ETag);
+    private sealed record Entry(SessionRecord Record, string Version);
 }

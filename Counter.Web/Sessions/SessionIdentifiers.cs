@@ -14,7 +14,7 @@ namespace Counter.Web.Sessions;
 /// </summary>
 public sealed class SessionIdentifiers
 {
-        private const int IdentifierBytes = 32;
+    private const int IdentifierBytes = 32;
     private static readonly int IdentifierLength = Base64Url.GetEncodedLength(IdentifierBytes);
 
     private readonly byte[] _secret;
@@ -30,13 +30,11 @@ public sealed class SessionIdentifiers
     public static bool IsWellFormed(string? value) =>
         value is not null && value.Length == IdentifierLength && Base64Url.IsValid(value);
 
-    public string StorageKey(string identifier)
+    /// <summary>The key the session with this identifier is stored under.</summary>
+    public StorageKey StorageKeyOf(string identifier)
     {
         Span<byte> hash = stackalloc byte[HMACSHA256.HashSizeInBytes];
         HMACSHA256.HashData(_secret, Encoding.ASCII.GetBytes(identifier), hash);
-        return StoreKeyPrefixes.Sessions + Base64Url.EncodeToString(hash);
+        return new StorageKey(StoreKeyPrefixes.Sessions + Base64Url.EncodeToString(hash));
     }
-
-    /// <summary>A short, non-reversible tag for telemetry: lets a reader follow one session without learning its key.</summary>
-    public static string Tag(string storageKey) => storageKey.Substring(StoreKeyPrefixes.Sessions.Length, 8);
 }

@@ -1,30 +1,30 @@
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 using Microsoft.Extensions.Options;
 
 namespace Counter.Web.Sessions;
 
 /// <summary>
 /// The session records in the KV store, under their storage keys, with this replica's
-/// <see cref="SessionCache"/> in front: a load may come from the cache (the next save's If-Match
-/// checks it), and every save or touch keeps the cache at the store's version or drops the entry.
+/// <see cref="SessionCache"/> in front: a load may come from the cache (the next save's version
+/// check catches a stale one), and every save or touch keeps the cache at the store's version or drops the entry.
 /// A record past its absolute lifetime is no session (the store's TTL enforces the idle timeout).
 /// </summary>
 public sealed class SessionRecords(KvStoreClient store, SessionCache cache, IOptions<SessionOptions> options, TimeProvider time) : ISessionRecords
 {
     private readonly SessionOptions _options = options.Value;
 
-    public async Task<LoadedSession> LoadAsync(SessionKey session, bool useCache, CancellationToken cancellationToken)
+    public async Task<LoadedSession> LoadAsync(StorageKey key, bool useCache, CancellationToken cancellationToken)
     {
-        if (useCache && cache.TryGet(session.StorageKey, out var cached, out var cachedETag) && cached.IsWithinLifetime(time.GetUtcNow(), _options))
+        if (useCache && cache.TryGet(key.Value, out var cached, out var cachedVersion) && cached.IsWithinLifetime(time.GetUtcNow(), _options))
         {
-            return new LoadedSession(cached, cachedETag, SessionSource.Cache, 0);
+            return new LoadedSession(cached, cachedVersion, SessionSource.Cache, 0);
         }
-        return Live(await store.GetAsync(session.StorageKey, cancellationToken), SessionSource.Store);
+        return Live(await store.GetAsync(key.Value, cancellationToken), SessionSource.Store);
     }
 
-    public LoadedSession Winner(SessionKey session, VersionedValue current) => Live(current, SessionSource.Conflict);
+    public LoadedSession Winner(StorageKey key, VersionedValue current) => Live(current, SessionSource.Conflict);
 
-    public async Task<SavedSession> SaveAsync(SessionKey session, SessionRecord? current, SessionData data, string? etag, CancellationToken cancellationToken)
+    public async Task<SavedSession> SaveAsync(StorageKey key, SessionRecord? current, SessionData data, string? version, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow();
         var record = (current ?? new SessionRecord(now, now, data)) with { Seen = now, Data = data };
@@ -32,7 +32,7 @@ public sealed class SessionRecords(KvStoreClient store, SessionCache cache, IOpt
         PutResult result;
         try
         {
-            result = await store.PutIfAsync(session.StorageKey, bytes, etag, record.TimeToLive(now, _options), cancellationToken);
+            result = await store.PutIfAsync(key.Value, bytes, version, record.TimeToLive(now, _options), cancellationToken);
         }
         catch (KvStoreValueTooLargeException ex)
         {
@@ -40,33 +40,33 @@ public sealed class SessionRecords(KvStoreClient store, SessionCache cache, IOpt
         }
         if (result.Written)
         {
-            cache.Set(session.StorageKey, record, result.ETag!);
+            cache.Set(key.Value, record, result.Version!);
         }
         else
         {
-            cache.Remove(session.StorageKey);
+            cache.Remove(key.Value);
         }
         return new SavedSession(result, bytes.Length);
     }
 
-    public async Task<bool> TouchAsync(SessionKey session, SessionRecord record, string etag, CancellationToken cancellationToken)
+    public async Task<bool> TouchAsync(StorageKey key, SessionRecord record, string version, CancellationToken cancellationToken)
     {
-        var touched = await store.TouchAsync(session.StorageKey, record.TimeToLive(time.GetUtcNow(), _options), cancellationToken);
+        var touched = await store.TouchAsync(key.Value, record.TimeToLive(time.GetUtcNow(), _options), cancellationToken);
         if (touched)
         {
-            cache.Set(session.StorageKey, record, etag); // A touch keeps the version: the record is still current.
+            cache.Set(key.Value, record, version); // A touch keeps the version: the record is still current.
         }
         else
         {
-            cache.Remove(session.StorageKey);
+            cache.Remove(key.Value);
         }
         return touched;
     }
 
-    public Task DeleteAsync(SessionKey session, CancellationToken cancellationToken)
+    public Task DeleteAsync(StorageKey key, CancellationToken cancellationToken)
     {
-        cache.Remove(session.StorageKey);
-        return store.DeleteAsync(session.StorageKey, cancellationToken);
+        cache.Remove(key.Value);
+        return store.DeleteAsync(key.Value, cancellationToken);
     }
 
     /// <summary>The stored value as a live session, or absent (none, unreadable, or past its absolute lifetime).</summary>
@@ -77,6 +77,6 @@ public sealed class SessionRecords(KvStoreClient store, SessionCache cache, IOpt
         {
             record = null;
         }
-        return new LoadedSession(record, record is null ? null : stored!.ETag, from, stored?.Value.Length ?? 0);
+        return new LoadedSession(record, record is null ? null : stored!.Version, from, stored?.Value.Length ?? 0);
     }
 }

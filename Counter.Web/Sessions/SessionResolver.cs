@@ -27,19 +27,19 @@ public sealed class SessionResolver(
     /// tossing neither resets the user's session nor forces a fresh one on every load; when more than
     /// one is live (the planter's own session beside the user's) none is trusted.
     /// </summary>
-    public async Task<(SessionKey? Session, bool Duplicated)> ResolveAsync(HttpContext context, CancellationToken cancellationToken)
+    public async Task<(SessionId? Session, bool Duplicated)> ResolveAsync(HttpContext context, CancellationToken cancellationToken)
     {
         var cookie = SessionCookie.Read(context, _options, telemetry);
         var candidates = cookie.Values.Where(SessionIdentifiers.IsWellFormed)
-            .Select(identifier => new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: false)).ToList();
+            .Select(identifier => new SessionId(identifier, identifiers.StorageKeyOf(identifier), IsNew: false)).ToList();
         if (candidates.Count <= 1)
         {
             return (candidates.FirstOrDefault(), cookie.Duplicated);
         }
-        SessionKey? live = null;
+        SessionId? live = null;
         foreach (var candidate in candidates)
         {
-            if ((await records.LoadAsync(candidate, useCache: true, cancellationToken)).Record is null)
+            if ((await records.LoadAsync(candidate.StorageKey, useCache: true, cancellationToken)).Record is null)
             {
                 continue;
             }
@@ -53,19 +53,19 @@ public sealed class SessionResolver(
     }
 
     /// <summary>A fresh identifier, counted against the client's new-session limit (see NewSessionLimiter for a duplicated cookie).</summary>
-    public SessionKey Issue(HttpContext context, bool duplicatedCookie)
+    public SessionId Issue(HttpContext context, bool duplicatedCookie)
     {
         newSessions.Admit(context, plantedCookie: duplicatedCookie);
         var identifier = SessionIdentifiers.NewIdentifier();
-        return new SessionKey(identifier, identifiers.StorageKey(identifier), IsNew: true);
+        return new SessionId(identifier, identifiers.StorageKeyOf(identifier), IsNew: true);
     }
 
     /// <summary>Gives the browser the cookie of a session this request created, once it is saved.</summary>
-    public void Established(HttpContext context, SessionKey session)
+    public void Established(HttpContext context, SessionId session)
     {
         if (session.IsNew)
         {
-            SessionCookie.Write(context, _options, session.Identifier, _options.AbsoluteLifetime);
+            SessionCookie.Write(context, _options, session.Value, _options.AbsoluteLifetime);
         }
     }
 

@@ -1,5 +1,5 @@
 using Counter.Web.DataProtection;
-using Counter.Web.KvClient;
+using Counter.Web.KvStore;
 
 namespace Counter.Web.Sessions;
 

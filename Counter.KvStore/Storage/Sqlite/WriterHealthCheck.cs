@@ -17,7 +17,7 @@ internal sealed class WriterHealthCheck(SqliteKeyValueStorage storage) : IHealth
 {
     /// <summary>
     /// Longest a write may wait for the writer before the store reports itself unhealthy: five times
-    /// web's whole budget for a write (<c>KvClient:AttemptTimeout</c>, 1 s), so every caller has given
+    /// web's whole budget for a write (<c>KvStoreClient:AttemptTimeout</c>, 1 s), so every caller has given
     /// up by then, and far above a healthy commit (milliseconds, a full batch on a slow disk included).
     /// </summary>
     public static readonly TimeSpan StallBound = TimeSpan.FromSeconds(5);

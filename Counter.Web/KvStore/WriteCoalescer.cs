@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
 
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// Coalesces the session saves of concurrent page loads into batches, the way a Redis client
@@ -134,7 +134,7 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
     {
         var parent = batch[0].Caller?.Context ?? default;
         var links = batch.Skip(1).Where(p => p.Caller is not null).Select(p => new ActivityLink(p.Caller!.Context));
-        var activity = KvClientTelemetry.ActivitySource.StartActivity("kvstore batch", ActivityKind.Internal, parent, links: links);
+        var activity = KvStoreClientTelemetry.ActivitySource.StartActivity("kvstore batch", ActivityKind.Internal, parent, links: links);
         activity?.SetTag("kvstore.batch_size", batch.Count);
         return activity;
     }

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Timeout;
 
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 public static class KvStoreClientSetup
 {
@@ -24,7 +24,7 @@ public static class KvStoreClientSetup
         {
             return services;
         }
-        services.AddKvClientTelemetry();
+        services.AddKvStoreClientTelemetry();
         services.AddSingleton<WriteCoalescer>();
         services.AddSingleton(sp => new KvStoreClient(sp.GetRequiredService<KvStoreHttp>(), sp.GetRequiredService<WriteCoalescer>()));
         services.AddOptions<KvStoreClientOptions>().BindConfiguration(KvStoreClientOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();

@@ -1,4 +1,4 @@
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// The store gave no usable answer in time: refused, timed out, circuit open, 5xx, 401, or a

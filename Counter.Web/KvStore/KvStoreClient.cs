@@ -1,4 +1,4 @@
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// The one door to the KV store for everything in web (the session layer, the Data Protection key
@@ -17,12 +17,12 @@ public sealed class KvStoreClient
     public Task<VersionedValue?> GetAsync(string key, CancellationToken cancellationToken) => _http.GetAsync(key, cancellationToken);
 
     /// <summary>
-    /// Writes <paramref name="value"/> only if the key is still at <paramref name="ifMatch"/> (or, when
+    /// Writes <paramref name="value"/> only if the key is still at <paramref name="version"/> (or, when
     /// null, does not exist yet). When another write came first, the result carries that write's
     /// value and version, so the caller can re-apply its change without reading the key again.
     /// </summary>
-    public Task<PutResult> PutIfAsync(string key, byte[] value, string? ifMatch, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
-        _writes.PutIfAsync(new ConditionalPut(key, value, ifMatch, timeToLive), cancellationToken);
+    public Task<PutResult> PutIfAsync(string key, byte[] value, string? version, TimeSpan? timeToLive, CancellationToken cancellationToken) =>
+        _writes.PutIfAsync(new ConditionalPut(key, value, version, timeToLive), cancellationToken);
 
     /// <summary>Extends the key's expiry without rewriting it. False when the key is gone.</summary>
     public Task<bool> TouchAsync(string key, TimeSpan timeToLive, CancellationToken cancellationToken) => _http.TouchAsync(key, timeToLive, cancellationToken);

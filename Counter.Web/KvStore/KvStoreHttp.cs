@@ -6,7 +6,7 @@ using System.Text.Json;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// The HTTP transport behind <see cref="KvStoreClient"/>: a typed client for the store's /v1 API.
@@ -27,25 +27,25 @@ internal sealed class KvStoreHttp(HttpClient http)
             return null;
         }
         EnsureAnswered(response);
-        var etag = RequireVersion(response.Headers.ETag?.Tag);
-        return new VersionedValue(await response.Content.ReadAsByteArrayAsync(cancellationToken), etag);
+        var version = RequireVersion(response.Headers.ETag?.Tag);
+        return new VersionedValue(await response.Content.ReadAsByteArrayAsync(cancellationToken), version);
     }
 
     /// <summary>One conditional PUT; on a 412 the winner's value comes back (Prefer: return=representation).</summary>
     public async Task<PutResult> PutIfAsync(ConditionalPut put, CancellationToken cancellationToken)
     {
-        var (key, value, ifMatch, timeToLive) = put;
+        var (key, value, version, timeToLive) = put;
         var request = new HttpRequestMessage(HttpMethod.Put, timeToLive is { } ttl ? $"{KeyPath(key)}?ttl={Seconds(ttl)}" : KeyPath(key))
         {
             Content = new ByteArrayContent(value) { Headers = { ContentType = new MediaTypeHeaderValue(JsonMediaType) } },
         };
-        if (ifMatch is null)
+        if (version is null)
         {
             request.Headers.IfNoneMatch.Add(EntityTagHeaderValue.Any);
         }
         else
         {
-            request.Headers.IfMatch.Add(new EntityTagHeaderValue(ifMatch));
+            request.Headers.IfMatch.Add(new EntityTagHeaderValue(version));
         }
         request.Headers.Add("Prefer", "return=representation");
         using var response = await SendAsync(request, cancellationToken);
@@ -79,13 +79,13 @@ internal sealed class KvStoreHttp(HttpClient http)
                 writer.WriteString("key", put.Key);
                 writer.WritePropertyName("value");
                 writer.WriteRawValue(put.Value, skipInputValidation: true);
-                if (put.IfMatch is null)
+                if (put.Version is null)
                 {
                     writer.WriteString("ifNoneMatch", "*");
                 }
                 else
                 {
-                    writer.WriteString("ifMatch", put.IfMatch);
+                    writer.WriteString("ifMatch", put.Version);
                 }
                 if (put.TimeToLive is { } ttl)
                 {
@@ -105,13 +105,13 @@ internal sealed class KvStoreHttp(HttpClient http)
         var results = new List<BatchPutOutcome>(puts.Count);
         foreach (var result in answer.RootElement.GetProperty("results").EnumerateArray())
         {
-            var etag = result.TryGetProperty("etag", out var e) ? e.GetString() : null;
+            var version = result.TryGetProperty("etag", out var e) ? e.GetString() : null;
             var error = result.TryGetProperty("error", out var text) ? text.GetString() : null;
             results.Add(result.GetProperty("status").GetInt32() switch
             {
-                201 or 204 => new BatchPutOutcome(new PutResult(RequireVersion(etag), null), null),
-                412 when etag is not null && result.TryGetProperty("current", out var current) =>
-                    new BatchPutOutcome(new PutResult(null, new VersionedValue(System.Text.Encoding.UTF8.GetBytes(current.GetRawText()), etag)), null),
+                201 or 204 => new BatchPutOutcome(new PutResult(RequireVersion(version), null), null),
+                412 when version is not null && result.TryGetProperty("current", out var current) =>
+                    new BatchPutOutcome(new PutResult(null, new VersionedValue(System.Text.Encoding.UTF8.GetBytes(current.GetRawText()), version)), null),
                 412 => new BatchPutOutcome(new PutResult(null, null), null),
                 413 => new BatchPutOutcome(null, new KvStoreValueTooLargeException(error ?? "The store refused the value as too large.")),
                 var status => new BatchPutOutcome(null, new KvStoreUnavailableException($"The store answered {status} for this write: {error}")),
@@ -198,5 +198,5 @@ internal sealed class KvStoreHttp(HttpClient http)
     private static string Seconds(TimeSpan timeToLive) => TimeToLiveSeconds(timeToLive).ToString(CultureInfo.InvariantCulture);
 
     /// <summary>The version a successful write or read must carry.</summary>
-    private static string RequireVersion(string? etag) => etag ?? throw new KvStoreUnavailableException("The store answered without a version.");
+    private static string RequireVersion(string? version) => version ?? throw new KvStoreUnavailableException("The store answered without a version.");
 }

@@ -1,4 +1,4 @@
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// The store refused a value (or a batch holding only it) as over its size limit (413). Nothing was

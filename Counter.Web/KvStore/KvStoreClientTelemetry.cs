@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using OpenTelemetry.Instrumentation.Http;
 
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
 /// <summary>
 /// The KV client's telemetry: its own span source (the "kvstore batch" span of a coalesced write),
@@ -9,14 +9,14 @@ namespace Counter.Web.KvClient;
 /// <c>{method} {url.template}</c> ("GET /v1/keys/{key}"), with the URL recorded by its template, so
 /// storage keys never reach the telemetry backend.
 /// </summary>
-public static class KvClientTelemetry
+public static class KvStoreClientTelemetry
 {
-    public const string SourceName = "Counter.Web.KvClient";
+    public const string SourceName = "Counter.Web.KvStoreClient";
     internal static readonly ActivitySource ActivitySource = new(SourceName);
 
     private const string KeysPath = "/v1/keys/";
 
-    public static IServiceCollection AddKvClientTelemetry(this IServiceCollection services)
+    public static IServiceCollection AddKvStoreClientTelemetry(this IServiceCollection services)
     {
         services.AddOpenTelemetry().WithTracing(tracing => tracing.AddSource(SourceName));
         return services.Configure<HttpClientTraceInstrumentationOptions>(options => options.EnrichWithHttpRequestMessage = Enrich);

@@ -1,11 +1,11 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Counter.Web.KvClient;
+namespace Counter.Web.KvStore;
 
-/// <summary>How the web app reaches the KV store. Bound from the "KvClient" section.</summary>
+/// <summary>How the web app reaches the KV store. Bound from the "KvStoreClient" section.</summary>
 public sealed class KvStoreClientOptions
 {
-    public const string SectionName = "KvClient";
+    public const string SectionName = "KvStoreClient";
 
     /// <summary>A service-discovery address; the AppHost supplies the endpoint behind "kvstore".</summary>
     [Required]

@@ -1,8 +1,0 @@
-namespace Counter.AppHost;
-
-/// <summary>The store's Storage:Backend, in the same words.</summary>
-internal enum StoreBackend
-{
-    Embedded,
-    Redis,
-}

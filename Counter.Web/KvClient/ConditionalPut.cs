@@ -1,4 +1,0 @@
-namespace Counter.Web.KvClient;
-
-/// <summary>A compare-and-set write: at <see cref="IfMatch"/>, or create-only when it is null.</summary>
-public sealed record ConditionalPut(string Key, byte[] Value, string? IfMatch, TimeSpan? TimeToLive);

@@ -1,4 +1,0 @@
-namespace Counter.Web.KvClient;
-
-/// <summary>One entry of a listing: its key, JSON value and version (the ETag a compare-and-set names).</summary>
-public sealed record ListedEntry(string Key, System.Text.Json.JsonElement Value, string ETag);
