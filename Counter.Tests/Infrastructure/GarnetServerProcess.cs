@@ -142,7 +142,8 @@ public sealed class GarnetServerProcess : IRedisProtocolServer, IAsyncDisposable
             using var bound = new CancellationTokenSource(TimeSpan.FromSeconds(2));
             await client.ConnectAsync(IPAddress.Loopback, Port, bound.Token);
             var stream = client.GetStream();
-            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {_password}\r\nPING\r\n"), bound.Token);
+            // RESP arrays: Garnet does not take inline commands.
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"*2\r\n$4\r\nAUTH\r\n${_password.Length}\r\n{_password}\r\n*1\r\n$4\r\nPING\r\n"), bound.Token);
             var answer = new StringBuilder();
             var buffer = new byte[64];
             while (!answer.ToString().Contains("+PONG", StringComparison.Ordinal))
