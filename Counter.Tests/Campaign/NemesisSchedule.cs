@@ -91,14 +91,20 @@ public static class NemesisSchedule
                 "primary-kill-lagging-replica" => 0.3 + (random.NextDouble() * 1.2),
                 _ => 0.1 + (random.NextDouble() * 2.9),
             });
-            if (at + duration >= length)
+            // Garnet takes seconds to start again (dotnet, then its log): the next fault waits for it,
+            // so the schedule leaves that time, and every planned fault still starts within the run.
+            var settle = fault == "garnet-kill" ? GarnetRestart : TimeSpan.Zero;
+            if (at + duration + settle >= length)
             {
                 return plans;
             }
             plans.Add(new FaultPlan(at, fault, duration));
-            at += duration;
+            at += duration + settle;
         }
     }
+
+    /// <summary>How long a Garnet restart may take on a loaded machine (3-5 s seen here).</summary>
+    private static readonly TimeSpan GarnetRestart = TimeSpan.FromSeconds(5);
 
     private static readonly string[] Kinds = ["kill", "pause", "clock-ahead", "clock-behind"];
 }
