@@ -9,6 +9,9 @@ public enum CampaignTopology
     /// <summary>One redis-server with its append-only file fsynced before every answer.</summary>
     RedisServer,
 
+    /// <summary>One Garnet server with its append-only log committed before every answer.</summary>
+    Garnet,
+
     /// <summary>A Redis Cluster of 3 primaries with 1 replica each.</summary>
     RedisCluster,
 }

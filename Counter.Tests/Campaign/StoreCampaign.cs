@@ -4,8 +4,8 @@ using Counter.Tests.Infrastructure;
 namespace Counter.Tests.Campaign;
 
 /// <summary>
-/// One run of the store campaign: a real store process (embedded, over one redis-server, or over a
-/// Redis Cluster the run starts), store clients doing random reads,
+/// One run of the store campaign: a real store process (embedded, over one redis-server or Garnet
+/// server, or over a Redis Cluster the run starts), store clients doing random reads,
 /// compare-and-sets, creates, deletes and batches on a few shared keys, the nemesis injecting the
 /// schedule's faults, a last read of every key once all are healed, then the checker on the history.
 /// </summary>
@@ -19,12 +19,18 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
 
     public async Task<(CheckReport Report, IReadOnlyList<HistoryEvent> History, IReadOnlyList<FaultPlan> Schedule)> RunAsync()
     {
+        var partitions = options.Partitions && RequiredTools.Usable(NetworkPartition.IsAvailable, NetworkPartition.InstallStep);
         var schedule = options.Topology switch
         {
-            CampaignTopology.RedisServer => NemesisSchedule.ForRedisServer(options.Seed, options.Length),
+            CampaignTopology.RedisServer => NemesisSchedule.ForRedisServer(options.Seed, options.Length, partitions),
+            CampaignTopology.Garnet => NemesisSchedule.ForGarnet(options.Seed, options.Length, partitions),
             CampaignTopology.RedisCluster => NemesisSchedule.ForRedisCluster(options.Seed, options.Length),
-            _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps),
+            _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps, partitions),
         };
+        if (options.Partitions && !partitions)
+        {
+            log($"No network partitions in this run: nft is unusable here. {NetworkPartition.InstallStep}");
+        }
         log($"{options.Topology}{(options.Topology == CampaignTopology.RedisCluster ? $" (Storage:Redis:ReplicaAcknowledgements={options.ReplicaAcknowledgements})" : "")}: "
             + $"seed {options.Seed} (CAMPAIGN_SEED={options.Seed} replays it); {options.Clients} clients on {options.Keys} keys for {options.Length.TotalSeconds} s"
             + (options.StoreDll is { } dll ? $"; store {dll}" : "") + (options.IgnoreConditions ? "; the store ignores If-Match / If-None-Match (deliberately wrong)" : "")
@@ -34,13 +40,17 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         await using var redis = options.Topology == CampaignTopology.RedisServer
             ? await RedisServerProcess.StartAsync(Path.Combine(dataPath, "redis"))
             : null;
+        await using var garnet = options.Topology == CampaignTopology.Garnet
+            ? await GarnetServerProcess.StartAsync(Path.Combine(dataPath, "garnet"))
+            : null;
+        await using var partition = partitions ? new NetworkPartition() : null;
         await using var cluster = options.Topology == CampaignTopology.RedisCluster
             ? await RedisCluster.StartAsync(TestTimeouts.StartupToken())
             : null;
-        _connectionString = redis?.ConnectionString ?? cluster?.ConnectionString;
+        _connectionString = redis?.ConnectionString ?? garnet?.ConnectionString ?? cluster?.ConnectionString;
         var history = new HistoryRecorder();
         var keys = Enumerable.Range(0, options.Keys).Select(i => $"campaign-k{i}").ToArray();
-        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history, redis, cluster, new Random(options.Seed));
+        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history, (IRedisProtocolServer?)redis ?? garnet, cluster, new Random(options.Seed), partition);
         // Below the longest pause, so paused operations time out and are recorded as unknown (info).
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
         {

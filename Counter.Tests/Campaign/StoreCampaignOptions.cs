@@ -24,6 +24,7 @@ public sealed record StoreCampaignOptions
     {
         CampaignTopology.Embedded => "embedded",
         CampaignTopology.RedisServer => "redis-server",
+        CampaignTopology.Garnet => "garnet",
         _ => $"redis-cluster-acks{ReplicaAcknowledgements}",
     } + (IgnoreConditions ? "-wrong-store" : "");
 
@@ -32,6 +33,9 @@ public sealed record StoreCampaignOptions
 
     /// <summary>Adds wall-clock steps to the kills and pauses; every write then carries a ttl the steps cross.</summary>
     public bool ClockSteps { get; init; }
+
+    /// <summary>Adds network partitions (<see cref="NemesisSchedule.PartitionKinds"/>) where nft can make them; without nft the run says so and goes on without.</summary>
+    public bool Partitions { get; init; }
 
     /// <summary>Runs a deliberately wrong store: it drops every write's precondition (the <c>ignoreIfMatch</c> test hook).</summary>
     public bool IgnoreConditions { get; init; }

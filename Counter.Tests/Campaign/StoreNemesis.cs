@@ -11,11 +11,12 @@ namespace Counter.Tests.Campaign;
 /// then SIGCONT; <c>clock-ahead</c> and <c>clock-behind</c> step the store's wall clock alone (its
 /// test clock) by <see cref="NemesisSchedule.ClockStep"/>, then set it right. Every fault is healed
 /// before the next one starts. Over Redis it also kills (-9, then a restart over the append-only
-/// file) or pauses <paramref name="redis"/>, and on a <paramref name="cluster"/> kills a primary
+/// file or log) or pauses <paramref name="redis"/> (redis-server or Garnet), and on a <paramref name="cluster"/> kills a primary
 /// (chosen by <paramref name="targets"/>) until its replica is promoted, then adds a fresh replica.
+/// With a <paramref name="partition"/>, it cuts the store from its clients or from its server (<see cref="NemesisSchedule.PartitionKinds"/>).
 /// </summary>
 public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStoreProcess>> restart, HistoryRecorder history,
-    RedisServerProcess? redis = null, RedisCluster? cluster = null, Random? targets = null) : IAsyncDisposable
+    IRedisProtocolServer? redis = null, RedisCluster? cluster = null, Random? targets = null, NetworkPartition? partition = null) : IAsyncDisposable
 {
     public KvStoreProcess Store { get; private set; } = store;
 
@@ -65,15 +66,15 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
                     healed = history.Now;
                     await StepClockAsync(Store, TimeSpan.Zero);
                     break;
-                case "redis-kill":
-                    target = "redis-server";
+                case "redis-kill" or "garnet-kill":
+                    target = Redis.Name;
                     await Redis.KillAsync();
                     await Task.Delay(plan.Duration, CancellationToken.None);
                     healed = history.Now;
                     await Redis.RestartAsync();
                     break;
-                case "redis-pause":
-                    target = "redis-server";
+                case "redis-pause" or "garnet-pause":
+                    target = Redis.Name;
                     await Redis.PauseAsync();
                     try
                     {
@@ -85,6 +86,9 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
                         await Redis.ResumeAsync();
                     }
                     break;
+                case "partition-clients" or "partition-backend":
+                    (target, healed) = await PartitionAsync(plan);
+                    break;
                 case "primary-kill" or "primary-kill-lagging-replica":
                     (target, healed) = await KillPrimaryAsync(plan);
                     break;
@@ -95,7 +99,27 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
         }
     }
 
-    private RedisServerProcess Redis => redis ?? throw new InvalidOperationException("A Redis fault without a redis-server.");
+    private IRedisProtocolServer Redis => redis ?? throw new InvalidOperationException("A Redis fault without a Redis-protocol server.");
+
+    /// <summary>Drops every packet to and from the store's port (clients) or its server's (backend) for the plan's duration, then heals.</summary>
+    private async Task<(string Target, long Healed)> PartitionAsync(FaultPlan plan)
+    {
+        var cut = partition ?? throw new InvalidOperationException("A partition without nft.");
+        var clients = plan.Fault == "partition-clients";
+        var port = clients ? Store.Url.Port : Redis.Port;
+        await cut.CutAsync(port);
+        long healed;
+        try
+        {
+            await Task.Delay(plan.Duration, CancellationToken.None);
+        }
+        finally
+        {
+            healed = history.Now;
+            await cut.HealAsync();
+        }
+        return (clients ? $"store clients | kvstore :{port}" : $"kvstore | {Redis.Name} :{port}", healed);
+    }
 
     /// <summary>
     /// Kills a primary; with a lagging replica, first freezes its replica and closes the replication

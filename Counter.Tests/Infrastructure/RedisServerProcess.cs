@@ -8,7 +8,7 @@ namespace Counter.Tests.Infrastructure;
 /// answer (<c>appendonly yes</c>, <c>appendfsync always</c>), so an acknowledged write survives its
 /// kill -9: a restart over the same folder replays the file. The folder is deleted on dispose.
 /// </summary>
-public sealed class RedisServerProcess : IAsyncDisposable
+public sealed class RedisServerProcess : IRedisProtocolServer, IAsyncDisposable
 {
     private readonly string _folder;
     private Process _process;
@@ -19,6 +19,8 @@ public sealed class RedisServerProcess : IAsyncDisposable
         Port = port;
         _process = Launch();
     }
+
+    public string Name => "redis-server";
 
     public int Port { get; }
 

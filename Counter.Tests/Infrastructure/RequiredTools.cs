@@ -13,6 +13,16 @@ public static class RequiredTools
     public static void SkipUnlessChromium() => SkipUnless(File.Exists(ChromiumPath),
         $"Chromium is not installed at {ChromiumPath}; install it with: sudo apt-get install -y chromium");
 
+    /// <summary>For a tool a test can run without (doing less, and saying so): whether it is usable; with COUNTER_REQUIRE_ALL_TESTS=1 a missing one fails.</summary>
+    public static bool Usable(bool available, string installStep)
+    {
+        if (!available && RequireAll)
+        {
+            Assert.Fail($"COUNTER_REQUIRE_ALL_TESTS=1 but a tool is missing. {installStep}");
+        }
+        return available;
+    }
+
     public static void SkipUnless(bool available, string installStep)
     {
         if (!available && RequireAll)

@@ -22,7 +22,7 @@ public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
     public async Task EveryKeyStaysLinearizableThroughKillsAndPausesOfRedisServerAndTheStore()
     {
         RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);
-        var options = new StoreCampaignOptions { Seed = CampaignEnvironment.Seed(), Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(30)), Topology = CampaignTopology.RedisServer };
+        var options = new StoreCampaignOptions { Seed = CampaignEnvironment.Seed(), Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(30)), Topology = CampaignTopology.RedisServer, Partitions = true };
         var (report, _, schedule) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();
 
         Assert.True(report.Valid, $"Seed {options.Seed}: {report.Anomalies.Count} anomalies, {report.Undecided.Count} keys unknown:\n{report.Describe()}");

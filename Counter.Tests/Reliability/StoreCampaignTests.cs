@@ -25,6 +25,7 @@ public sealed class StoreCampaignTests(ITestOutputHelper output) : IDisposable
             Seed = CampaignEnvironment.Seed(),
             Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(30)),
             ClockSteps = true,
+            Partitions = true,
             StoreDll = CampaignEnvironment.StoreDll(),
         };
         var (report, _, schedule) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();
