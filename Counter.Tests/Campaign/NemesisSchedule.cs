@@ -10,21 +10,26 @@ public static class NemesisSchedule
     /// kill -9 (down 0-1 s, then restarted over the same data) or a pause (SIGSTOP for 0.1-3 s), one at
     /// a time, 1.5-4 s apart. With <paramref name="clockSteps"/>, also steps of the wall clock alone,
     /// <see cref="ClockStep"/> ahead (<c>clock-ahead</c>) or behind (<c>clock-behind</c>) for 1.5-4 s,
-    /// then set right; each kind equally likely.
+    /// then set right; with <paramref name="diskFaults"/> (<see cref="DiskFaults.Kinds"/>), also I/O errors
+    /// for 0.3-3 s (<c>disk-error-fsync</c>, <c>disk-error-write</c>) and a full disk for 0.5-3 s
+    /// (<c>disk-full</c>); each kind equally likely.
     /// </summary>
-    public static List<FaultPlan> ForEmbeddedStore(int seed, TimeSpan length, bool clockSteps = false)
+    public static List<FaultPlan> ForEmbeddedStore(int seed, TimeSpan length, bool clockSteps = false, IReadOnlyList<string>? diskFaults = null)
     {
         var random = new Random(seed);
         var plans = new List<FaultPlan>();
         var at = TimeSpan.Zero;
+        string[] kinds = [.. clockSteps ? Kinds : Kinds[..2], .. diskFaults ?? []];
         while (true)
         {
             at += TimeSpan.FromSeconds(1.5 + (random.NextDouble() * 2.5));
-            var fault = clockSteps ? Kinds[random.Next(Kinds.Length)] : Kinds[random.Next(2)];
+            var fault = kinds[random.Next(kinds.Length)];
             var duration = TimeSpan.FromSeconds(fault switch
             {
                 "kill" => random.NextDouble(),
                 "pause" => 0.1 + (random.NextDouble() * 2.9),
+                DiskFaults.FsyncErrors or DiskFaults.WriteErrors => 0.3 + (random.NextDouble() * 2.7),
+                DiskFaults.Full => 0.5 + (random.NextDouble() * 2.5),
                 _ => 1.5 + (random.NextDouble() * 2.5),
             });
             if (at + duration >= length)

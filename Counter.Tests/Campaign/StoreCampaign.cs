@@ -17,13 +17,17 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
     /// <summary>The store's <c>ConnectionStrings:redis</c> on the Redis topologies.</summary>
     private string? _connectionString;
 
+    /// <summary>The embedded store's disk faults, when the run has them.</summary>
+    private DiskFaults? _disk;
+
     public async Task<(CheckReport Report, IReadOnlyList<HistoryEvent> History, IReadOnlyList<FaultPlan> Schedule)> RunAsync()
     {
+        await using var disk = _disk = options.DiskFaults && options.Topology == CampaignTopology.Embedded ? await DiskFaults.CreateAsync(log) : null;
         var schedule = options.Topology switch
         {
             CampaignTopology.RedisServer => NemesisSchedule.ForRedisServer(options.Seed, options.Length),
             CampaignTopology.RedisCluster => NemesisSchedule.ForRedisCluster(options.Seed, options.Length),
-            _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps),
+            _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps, disk?.Kinds),
         };
         log($"{options.Topology}{(options.Topology == CampaignTopology.RedisCluster ? $" (Storage:ReplicaAcknowledgements={options.ReplicaAcknowledgements})" : "")}: "
             + $"seed {options.Seed} (CAMPAIGN_SEED={options.Seed} replays it); {options.Clients} clients on {options.Keys} keys for {options.Length.TotalSeconds} s"
@@ -40,7 +44,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         _connectionString = redis?.ConnectionString ?? cluster?.ConnectionString;
         var history = new HistoryRecorder();
         var keys = Enumerable.Range(0, options.Keys).Select(i => $"campaign-k{i}").ToArray();
-        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history, redis, cluster, new Random(options.Seed));
+        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history, redis, cluster, new Random(options.Seed), disk);
         // Below the longest pause, so paused operations time out and are recorded as unknown (info).
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
         {
@@ -101,7 +105,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         {
             environment["Testing__FaultInjection"] = "true";
         }
-        var store = await KvStoreProcess.StartAsync(dataPath, environment: environment, url: url, dll: options.StoreDll);
+        var store = await KvStoreProcess.StartAsync(_disk?.DataPath(dataPath) ?? dataPath, environment: environment, url: url, dll: options.StoreDll, launcher: _disk?.Launcher);
         if (options.IgnoreConditions)
         {
             using var client = store.CreateClient();

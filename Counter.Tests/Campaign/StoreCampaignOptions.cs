@@ -30,6 +30,9 @@ public sealed record StoreCampaignOptions
     /// <summary>Adds wall-clock steps to the kills and pauses; every write then carries a ttl the steps cross.</summary>
     public bool ClockSteps { get; init; }
 
+    /// <summary>Adds the embedded store's disk faults the machine allows (<see cref="DiskFaults"/>: I/O errors through libfiu, a full tmpfs).</summary>
+    public bool DiskFaults { get; init; }
+
     /// <summary>Runs a deliberately wrong store: it drops every write's precondition (the <c>ignoreIfMatch</c> test hook).</summary>
     public bool IgnoreConditions { get; init; }
 

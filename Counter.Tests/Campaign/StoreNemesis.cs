@@ -13,9 +13,10 @@ namespace Counter.Tests.Campaign;
 /// before the next one starts. Over Redis it also kills (-9, then a restart over the append-only
 /// file) or pauses <paramref name="redis"/>, and on a <paramref name="cluster"/> kills a primary
 /// (chosen by <paramref name="targets"/>) until its replica is promoted, then adds a fresh replica.
+/// The embedded store's disk faults are <paramref name="disk"/>'s (<see cref="DiskFaults"/>).
 /// </summary>
 public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStoreProcess>> restart, HistoryRecorder history,
-    RedisServerProcess? redis = null, RedisCluster? cluster = null, Random? targets = null) : IAsyncDisposable
+    RedisServerProcess? redis = null, RedisCluster? cluster = null, Random? targets = null, DiskFaults? disk = null) : IAsyncDisposable
 {
     public KvStoreProcess Store { get; private set; } = store;
 
@@ -84,6 +85,9 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
                         healed = history.Now;
                         await Redis.ResumeAsync();
                     }
+                    break;
+                case DiskFaults.FsyncErrors or DiskFaults.WriteErrors or DiskFaults.Full:
+                    (healed, Store, target) = await (disk ?? throw new InvalidOperationException("A disk fault without DiskFaults.")).InjectAsync(plan, Store, restart, history);
                     break;
                 case "primary-kill" or "primary-kill-lagging-replica":
                     (target, healed) = await KillPrimaryAsync(plan);
