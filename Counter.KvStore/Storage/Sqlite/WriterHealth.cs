@@ -18,7 +18,7 @@ internal sealed record WriterHealth(string? Refused, string? Stopped)
     public static WriterHealth StoppedBy(Exception ex) => new(null,
         $"The store stopped accepting writes after a storage failure ({Describe(ex)}); restart it: recovery decides which unacknowledged writes survived.")
     {
-        StoppedRefusal = $"The store stopped accepting writes after a storage failure ({Describe(ex)}); the write was not applied. Restart the store.",
+        StoppedRefusal = $"The store stopped accepting writes after a storage failure ({Describe(ex)}); the write was not applied; restart the store to write again.",
     };
 
     /// <summary>Set with <see cref="Stopped"/>: the answer to a write the stopped writer never took.</summary>
