@@ -1,4 +1,5 @@
 using System.Net.Http.Json;
+using Microsoft.Data.Sqlite;
 using Counter.Tests.Infrastructure;
 
 namespace Counter.Tests.Campaign;
@@ -7,7 +8,8 @@ namespace Counter.Tests.Campaign;
 /// The embedded store's disk faults, for the nemesis: <c>disk-error-fsync</c> (fsync and fdatasync
 /// fail with EIO) and <c>disk-error-write</c> (file writes, pwrite, fail with EIO) through libfiu
 /// (<see cref="FiuControl"/>; the store runs under <see cref="Launcher"/>), and <c>disk-full</c> (the
-/// store's data folder is a small tmpfs, filled to the last byte by a filler file, then freed).
+/// store's data folder is a small tmpfs, filled to the last byte by a filler file while a reader holds
+/// a snapshot, then freed).
 /// Each is healed when the errors stop or the filler is deleted. The embedded writer stops for good
 /// after an I/O error (docs/guarantees.md): a store that then refuses a write as stopped is
 /// restarted (SIGTERM, then a start over the same data), as its operator would.
@@ -68,6 +70,10 @@ public sealed class DiskFaults : IAsyncDisposable
         if (plan.Fault == Full)
         {
             var disk = _disk ?? throw new InvalidOperationException("A disk-full fault without a tmpfs.");
+            // SQLite writes its WAL over the same file after each checkpoint, so on a full disk small
+            // commits go on succeeding; a reader that holds a snapshot (as a backup would) keeps the WAL
+            // from being reused, so every commit needs new space and is refused.
+            await using var reader = await HoldSnapshotAsync(disk.Path);
             disk.Fill();
             try
             {
@@ -107,6 +113,17 @@ public sealed class DiskFaults : IAsyncDisposable
         await store.StopAsync();
         await store.DisposeAsync();
         return (healed, await restart(url), "kvstore (writer stopped: restarted)");
+    }
+
+    /// <summary>A read transaction on the store's database, open until disposed.</summary>
+    private static async Task<SqliteConnection> HoldSnapshotAsync(string folder)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = Path.Combine(folder, "kvstore.db"), Pooling = false }.ToString());
+        await connection.OpenAsync();
+        using var begin = connection.CreateCommand();
+        begin.CommandText = "BEGIN; SELECT count(*) FROM sqlite_master;";
+        await begin.ExecuteScalarAsync();
+        return connection;
     }
 
     /// <summary>One write of the nemesis's own key, which no client reads: refused because the writer stopped, or not.</summary>
