@@ -11,11 +11,14 @@ public static class NemesisSchedule
     /// a time, 1.5-4 s apart. With <paramref name="clockSteps"/>, also steps of the wall clock alone,
     /// <see cref="ClockStep"/> ahead (<c>clock-ahead</c>) or behind (<c>clock-behind</c>) for 1.5-4 s,
     /// then set right. With <paramref name="partitions"/>, also <c>partition-clients</c> (see
-    /// <see cref="PartitionKinds"/>). Each kind equally likely.
+    /// <see cref="PartitionKinds"/>); with <paramref name="diskFaults"/> (<see cref="DiskFaults.Kinds"/>), also
+    /// I/O errors for 0.3-3 s (<c>disk-error-fsync</c>, <c>disk-error-write</c>) and a full disk for 0.5-3 s
+    /// (<c>disk-full</c>). Each kind equally likely; without partitions and disk faults a seed gives the
+    /// schedule it gave before they existed.
     /// </summary>
-    public static List<FaultPlan> ForEmbeddedStore(int seed, TimeSpan length, bool clockSteps = false, bool partitions = false)
+    public static List<FaultPlan> ForEmbeddedStore(int seed, TimeSpan length, bool clockSteps = false, bool partitions = false, IReadOnlyList<string>? diskFaults = null)
     {
-        string[] kinds = [.. Kinds.Take(clockSteps ? Kinds.Length : 2), .. partitions ? PartitionKinds[..1] : []];
+        string[] kinds = [.. clockSteps ? Kinds : Kinds[..2], .. partitions ? PartitionKinds[..1] : [], .. diskFaults ?? []];
         var random = new Random(seed);
         var plans = new List<FaultPlan>();
         var at = TimeSpan.Zero;
@@ -28,6 +31,8 @@ public static class NemesisSchedule
                 "kill" => random.NextDouble(),
                 "pause" => 0.1 + (random.NextDouble() * 2.9),
                 "partition-clients" => PartitionSeconds(random),
+                DiskFaults.FsyncErrors or DiskFaults.WriteErrors => 0.3 + (random.NextDouble() * 2.7),
+                DiskFaults.Full => 0.5 + (random.NextDouble() * 2.5),
                 _ => 1.5 + (random.NextDouble() * 2.5),
             });
             if (at + duration >= length)

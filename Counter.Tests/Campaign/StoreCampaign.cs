@@ -17,15 +17,19 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
     /// <summary>The store's <c>ConnectionStrings:redis</c> on the Redis topologies.</summary>
     private string? _connectionString;
 
+    /// <summary>The embedded store's disk faults, when the run has them.</summary>
+    private DiskFaults? _disk;
+
     public async Task<(CheckReport Report, IReadOnlyList<HistoryEvent> History, IReadOnlyList<FaultPlan> Schedule)> RunAsync()
     {
         var partitions = options.Partitions && RequiredTools.Usable(NetworkPartition.IsAvailable, NetworkPartition.InstallStep);
+        await using var disk = _disk = options.DiskFaults && options.Topology == CampaignTopology.Embedded ? await DiskFaults.CreateAsync(log) : null;
         var schedule = options.Topology switch
         {
             CampaignTopology.RedisServer => NemesisSchedule.ForRedisServer(options.Seed, options.Length, partitions),
             CampaignTopology.Garnet => NemesisSchedule.ForGarnet(options.Seed, options.Length, partitions),
             CampaignTopology.RedisCluster => NemesisSchedule.ForRedisCluster(options.Seed, options.Length),
-            _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps, partitions),
+            _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps, partitions, disk?.Kinds),
         };
         if (options.Partitions && !partitions)
         {
@@ -50,7 +54,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         _connectionString = redis?.ConnectionString ?? garnet?.ConnectionString ?? cluster?.ConnectionString;
         var history = new HistoryRecorder();
         var keys = Enumerable.Range(0, options.Keys).Select(i => $"campaign-k{i}").ToArray();
-        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history, (IRedisProtocolServer?)redis ?? garnet, cluster, new Random(options.Seed), partition);
+        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history, (IRedisProtocolServer?)redis ?? garnet, cluster, new Random(options.Seed), partition, disk);
         // Below the longest pause, so paused operations time out and are recorded as unknown (info).
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
         {
@@ -111,7 +115,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         {
             environment["Testing__FaultInjection"] = "true";
         }
-        var store = await KvStoreProcess.StartAsync(dataPath, environment: environment, url: url, dll: options.StoreDll);
+        var store = await KvStoreProcess.StartAsync(_disk?.DataPath(dataPath) ?? dataPath, environment: environment, url: url, dll: options.StoreDll, launcher: _disk?.Launcher);
         if (options.IgnoreConditions)
         {
             using var client = store.CreateClient();

@@ -37,6 +37,9 @@ public sealed record StoreCampaignOptions
     /// <summary>Adds network partitions (<see cref="NemesisSchedule.PartitionKinds"/>) where nft can make them; without nft the run says so and goes on without.</summary>
     public bool Partitions { get; init; }
 
+    /// <summary>Adds the embedded store's disk faults the machine allows (<see cref="DiskFaults"/>: I/O errors through libfiu, a full tmpfs).</summary>
+    public bool DiskFaults { get; init; }
+
     /// <summary>Runs a deliberately wrong store: it drops every write's precondition (the <c>ignoreIfMatch</c> test hook).</summary>
     public bool IgnoreConditions { get; init; }
 

@@ -166,8 +166,10 @@ public sealed class StoreClient(int process, HttpClient http, HistoryRecorder hi
         0 => transport,
         200 or 201 or 204 => Outcome.Ok,
         404 or 412 or 413 or 507 => Outcome.Fail,
-        // Refused before queueing (a full queue, a store shutting down): never applied. Any other 503 may have been.
-        503 when detail.Contains("was not applied", StringComparison.Ordinal) || detail.Contains("shutting down", StringComparison.Ordinal) => Outcome.Fail,
+        // Refused before queueing (a full queue, a store shutting down) or rolled back (a disk that refused
+        // the commit: "was not saved"): never applied. Any other 503 (a writer stopped by an I/O error) may have been.
+        503 when detail.Contains("was not applied", StringComparison.Ordinal) || detail.Contains("was not saved", StringComparison.Ordinal)
+            || detail.Contains("shutting down", StringComparison.Ordinal) => Outcome.Fail,
         400 or 401 or 403 or 415 => throw new InvalidOperationException($"The workload sent a request the store refused ({status}): {detail}"),
         _ => Outcome.Info,
     };

@@ -14,9 +14,10 @@ namespace Counter.Tests.Campaign;
 /// file or log) or pauses <paramref name="redis"/> (redis-server or Garnet), and on a <paramref name="cluster"/> kills a primary
 /// (chosen by <paramref name="targets"/>) until its replica is promoted, then adds a fresh replica.
 /// With a <paramref name="partition"/>, it cuts the store from its clients or from its server (<see cref="NemesisSchedule.PartitionKinds"/>).
+/// The embedded store's disk faults are <paramref name="disk"/>'s (<see cref="DiskFaults"/>).
 /// </summary>
 public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStoreProcess>> restart, HistoryRecorder history,
-    IRedisProtocolServer? redis = null, RedisCluster? cluster = null, Random? targets = null, NetworkPartition? partition = null) : IAsyncDisposable
+    IRedisProtocolServer? redis = null, RedisCluster? cluster = null, Random? targets = null, NetworkPartition? partition = null, DiskFaults? disk = null) : IAsyncDisposable
 {
     public KvStoreProcess Store { get; private set; } = store;
 
@@ -88,6 +89,9 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
                     break;
                 case "partition-clients" or "partition-backend":
                     (target, healed) = await PartitionAsync(plan);
+                    break;
+                case DiskFaults.FsyncErrors or DiskFaults.WriteErrors or DiskFaults.Full:
+                    (healed, Store, target) = await (disk ?? throw new InvalidOperationException("A disk fault without DiskFaults.")).InjectAsync(plan, Store, restart, history);
                     break;
                 case "primary-kill" or "primary-kill-lagging-replica":
                     (target, healed) = await KillPrimaryAsync(plan);

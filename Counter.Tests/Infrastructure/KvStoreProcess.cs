@@ -32,8 +32,11 @@ public sealed class KvStoreProcess : IAsyncDisposable
     /// variables to the process's environment; <paramref name="url"/> is where it listens (a free loopback
     /// port when null; give the old one to restart a store where its clients look). <paramref name="dll"/> runs
     /// another build of the store (this build's by default), e.g. an older commit's for a regression hunt.
+    /// <paramref name="launcher"/> is a command that runs the store's command line in the same process
+    /// (it must exec it, so <see cref="Id"/> is the store's), e.g. <see cref="FiuControl.Launcher"/>.
     /// </summary>
-    public static async Task<KvStoreProcess> StartAsync(string dataPath, string readyPath = "/health", IReadOnlyDictionary<string, string>? environment = null, Uri? url = null, string? dll = null)
+    public static async Task<KvStoreProcess> StartAsync(string dataPath, string readyPath = "/health", IReadOnlyDictionary<string, string>? environment = null, Uri? url = null, string? dll = null,
+        IReadOnlyList<string>? launcher = null)
     {
         url ??= new Uri($"http://127.0.0.1:{LoopbackPort.Free()}");
         var output = new System.Collections.Concurrent.ConcurrentQueue<string>();
@@ -43,7 +46,7 @@ public sealed class KvStoreProcess : IAsyncDisposable
             {
                 output.Enqueue(line);
             }
-        }, environment, dll);
+        }, environment, dll, launcher);
         var store = new KvStoreProcess(process, url) { Output = output };
         await store.WaitReadyAsync(readyPath);
         return store;
@@ -67,10 +70,12 @@ public sealed class KvStoreProcess : IAsyncDisposable
         return (process.ExitCode, string.Join('\n', output));
     }
 
-    private static Process Launch(string dataPath, Uri url, Action<string> onOutput, IReadOnlyDictionary<string, string>? environment, string? dll = null)
+    private static Process Launch(string dataPath, Uri url, Action<string> onOutput, IReadOnlyDictionary<string, string>? environment, string? dll = null,
+        IReadOnlyList<string>? launcher = null)
     {
         dll ??= Repository.KvStoreDll;
-        var start = new ProcessStartInfo("dotnet", [dll])
+        IReadOnlyList<string> command = [.. launcher ?? [], "dotnet", dll];
+        var start = new ProcessStartInfo(command[0], command.Skip(1))
         {
             WorkingDirectory = Path.GetDirectoryName(dll)!,
             RedirectStandardOutput = true,

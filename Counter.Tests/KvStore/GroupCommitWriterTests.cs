@@ -139,6 +139,27 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         Assert.NotNull(_writer.Health.Stopped);
     }
 
+    [Fact]
+    public async Task AfterAnIoErrorOnlyTheBatchInFlightMayHaveBeenApplied()
+    {
+        // The batch in flight may be in the WAL (recovery decides); a write still queued or sent later
+        // never reached SQLite, and its answer says so, so a client knows it can send it again.
+        Task<bool> queuedBehind;
+        using (var hold = new HeldWriter(_writer, failWith: new SqliteException("disk I/O error", 10)))
+        {
+            queuedBehind = _writer.EnqueueAsync(_ => true, CancellationToken.None);
+            hold.Release();
+            var inFlight = await Assert.ThrowsAsync<StorageUnavailableException>(() => hold.Write.WaitAsync(Bound));
+            Assert.DoesNotContain("not applied", inFlight.Message, StringComparison.Ordinal);
+            Assert.Contains("recovery decides", inFlight.Message, StringComparison.Ordinal);
+        }
+
+        var queued = await Assert.ThrowsAsync<StorageUnavailableException>(() => queuedBehind.WaitAsync(Bound));
+        var later = await Assert.ThrowsAsync<StorageUnavailableException>(() => _writer.EnqueueAsync(_ => true, CancellationToken.None).WaitAsync(Bound));
+        Assert.Contains("the write was not applied", queued.Message, StringComparison.Ordinal);
+        Assert.Contains("the write was not applied", later.Message, StringComparison.Ordinal);
+    }
+
     public async Task DisposeAsync()
     {
         await _writer.DisposeAsync();

@@ -6,8 +6,9 @@ namespace Counter.Tests.Reliability;
 /// <summary>
 /// The campaign on the embedded store, short: store clients doing random reads, compare-and-sets,
 /// creates, deletes and batches on a few shared keys while a seeded nemesis kills (-9) and restarts
-/// the store, pauses it (SIGSTOP/SIGCONT) or steps its wall clock 1,500 s ahead or behind (past every
-/// write's ttl) and back; then the checker, from the recorded history alone, must find every key
+/// the store, pauses it (SIGSTOP/SIGCONT), steps its wall clock 1,500 s ahead or behind (past every
+/// write's ttl) and back, makes its fsyncs or file writes fail (libfiu) or fills its disk (a tmpfs),
+/// restarting a store whose writer an I/O error stopped; then the checker, from the recorded history alone, must find every key
 /// linearizable. The seed is printed; <see cref="CampaignEnvironment"/> replays a seed, sets the
 /// length, or runs the same campaign against another build of the store.
 /// A deliberately wrong store (one that ignores preconditions) must be caught.
@@ -18,7 +19,7 @@ public sealed class StoreCampaignTests(ITestOutputHelper output) : IDisposable
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "counter-tests", "campaign-" + Guid.NewGuid().ToString("N"));
 
     [Fact]
-    public async Task EveryKeyStaysLinearizableThroughKillsPausesAndClockSteps()
+    public async Task EveryKeyStaysLinearizableThroughKillsPausesClockStepsAndDiskFaults()
     {
         var options = new StoreCampaignOptions
         {
@@ -26,6 +27,7 @@ public sealed class StoreCampaignTests(ITestOutputHelper output) : IDisposable
             Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(30)),
             ClockSteps = true,
             Partitions = true,
+            DiskFaults = true,
             StoreDll = CampaignEnvironment.StoreDll(),
         };
         var (report, _, schedule) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();

@@ -21,7 +21,8 @@ namespace Counter.KvStore.Storage.Sqlite;
 ///   was applied) and marks the writer <see cref="WriterHealth.Refused"/> until a commit succeeds.
 /// - An I/O error (a failed write or fsync), a damaged database or an end of the loop stops the writer
 ///   for good: SQLite may have left the batch's frames in the WAL, so whether those writes survive
-///   is for the next start's recovery to decide, and no later write is acknowledged by this process.
+///   is for the next start's recovery to decide, and no later write is acknowledged by this process
+///   (those are refused as not applied).
 /// </summary>
 internal sealed partial class GroupCommitWriter : IAsyncDisposable
 {
@@ -97,7 +98,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         {
             throw readOnly.Refusal();
         }
-        if (_health.Stopped is { } stopped)
+        if (_health.StoppedRefusal is { } stopped)
         {
             throw new StorageUnavailableException(stopped);
         }
@@ -112,7 +113,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         if (!_queue.Writer.TryWrite(operation))
         {
             Interlocked.Add(ref _queuedBytes, -bytes);
-            throw new StorageUnavailableException(_health.Stopped
+            throw new StorageUnavailableException(_health.StoppedRefusal
                 ?? (_closed ? "The store is shutting down." : $"The store's write queue is full ({_maxQueued} writes waiting); the write was not applied. Try again."));
         }
         await using (cancellationToken.Register(static state => ((Operation)state!).TryCancel(), operation))
@@ -206,23 +207,28 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>The writer stops for good: every write in flight, queued or still to come fails.</summary>
+    /// <summary>
+    /// The writer stops for good: every write in flight, queued or still to come fails. Only the batch
+    /// in flight may have been applied; the queued writes are told they were not.
+    /// </summary>
     private void Stop(Exception ex)
     {
         LogWriterStopped(_logger, ex);
-        _health = WriterHealth.StoppedBy(ex);
+        var health = WriterHealth.StoppedBy(ex);
+        _health = health;
         _closed = true;
         _queue.Writer.TryComplete();
-        var failure = new StorageUnavailableException(_health.Stopped!, ex);
+        var failure = new StorageUnavailableException(health.Stopped!, ex);
         foreach (var operation in _inFlight)
         {
             operation.Completion.TrySetException(failure);
         }
         Volatile.Write(ref _inFlightSince, 0);
+        var refused = new StorageUnavailableException(health.StoppedRefusal!, ex);
         while (_queue.Reader.TryRead(out var queued))
         {
             Interlocked.Add(ref _queuedBytes, -queued.Bytes);
-            queued.Completion.TrySetException(failure);
+            queued.Completion.TrySetException(refused);
         }
     }
 

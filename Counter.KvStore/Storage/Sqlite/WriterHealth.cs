@@ -11,8 +11,18 @@ internal sealed record WriterHealth(string? Refused, string? Stopped)
 
     public static WriterHealth RefusedBy(Exception ex) => new(SqliteFailures.ToStorageException(ex).Message, null);
 
+    /// <summary>
+    /// <see cref="Stopped"/> is what /health and the batch in flight are told (that batch may be in the WAL);
+    /// <see cref="StoppedRefusal"/> answers every write that never reached SQLite (queued then, or sent since).
+    /// </summary>
     public static WriterHealth StoppedBy(Exception ex) => new(null,
-        $"The store stopped accepting writes after a storage failure ({Describe(ex)}); restart it: recovery decides which unacknowledged writes survived.");
+        $"The store stopped accepting writes after a storage failure ({Describe(ex)}); restart it: recovery decides which unacknowledged writes survived.")
+    {
+        StoppedRefusal = $"The store stopped accepting writes after a storage failure ({Describe(ex)}); the write was not applied; restart the store to write again.",
+    };
+
+    /// <summary>Set with <see cref="Stopped"/>: the answer to a write the stopped writer never took.</summary>
+    public string? StoppedRefusal { get; private init; }
 
     private static string Describe(Exception ex) => ex is Microsoft.Data.Sqlite.SqliteException sqlite
         ? $"SQLite error {sqlite.SqliteExtendedErrorCode}"
