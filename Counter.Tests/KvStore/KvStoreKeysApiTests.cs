@@ -225,9 +225,17 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
     {
         var expected = Enumerable.Range(0, 250).Select(i => $"{_prefix}p{i:D4}").ToList();
         var body = "{" + string.Join(",", expected.Select(k => $"\"{k}\":1")) + "}";
-        using (var response = await _store.PostAsync("/", new StringContent(body, Encoding.UTF8, "application/json")))
+        // Setting up, not under test: on a cluster that another test just failed over, a write may be
+        // answered 503 (its replica wait timed out) until the new replica has synced; 503 means retry.
+        for (var attempt = 1; ; attempt++)
         {
-            response.EnsureSuccessStatusCode();
+            using var response = await _store.PostAsync("/", new StringContent(body, Encoding.UTF8, "application/json"));
+            if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5)
+            {
+                response.EnsureSuccessStatusCode();
+                break;
+            }
+            await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
         var seen = new List<string>();
