@@ -10,7 +10,7 @@ namespace Counter.Tests.Browser;
 /// </summary>
 public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture browser)
 {
-    [SkippableFact]
+    [Fact]
     public async Task ThreeLoadsShowCountThreeAndResetShowsOne()
     {
         await using var context = await browser.NewContextAsync();
@@ -28,7 +28,7 @@ public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture
         await Assertions.Expect(page).ToHaveTitleAsync("Counter example");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TwoBrowserContextsCountIndependently()
     {
         await using var alice = await browser.NewContextAsync();
@@ -44,7 +44,7 @@ public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture
         await Assertions.Expect(bobPage.GetByText(CountPattern())).ToHaveTextAsync("Count: 1");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task TheSessionCookieTheBrowserReceivesHasTheExpectedFlags()
     {
         await using var context = await browser.NewContextAsync();
@@ -64,7 +64,7 @@ public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture
         AssertModeCookie(cookie.Value);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task ThePageIsReadableOnAPhoneWithoutJavaScript()
     {
         await using var context = await browser.NewContextAsync();
@@ -80,7 +80,7 @@ public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture
         Assert.Equal(0, await page.Locator("script").CountAsync());
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task AResetFormOnAnotherOriginIsRefusedWhileThePagesOwnResetWorks()
     {
         await using var context = await browser.NewContextAsync();
@@ -109,7 +109,7 @@ public abstract partial class BrowserTests(CounterAppFixture app, BrowserFixture
         await Assertions.Expect(page.GetByText(CountPattern())).ToHaveTextAsync("Count: 1");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task AnotherSitesImageAndFrameNeitherCountNorStartSessionsButALinkCountsOnce()
     {
         await using var context = await browser.NewContextAsync();

@@ -48,8 +48,9 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
             ? await GarnetServerProcess.StartAsync(Path.Combine(dataPath, "garnet"))
             : null;
         await using var partition = partitions ? new NetworkPartition() : null;
+        using var startup = TestTimeouts.StartupSource();
         await using var cluster = options.Topology == CampaignTopology.RedisCluster
-            ? await RedisCluster.StartAsync(TestTimeouts.StartupToken())
+            ? await RedisCluster.StartAsync(startup.Token)
             : null;
         _connectionString = redis?.ConnectionString ?? garnet?.ConnectionString ?? cluster?.ConnectionString;
         var history = new HistoryRecorder();

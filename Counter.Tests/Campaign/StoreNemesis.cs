@@ -135,7 +135,7 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
         var nodes = cluster ?? throw new InvalidOperationException("A cluster fault without a cluster.");
         var primaries = (await nodes.PrimaryPortsAsync()).Order().ToList();
         var primary = primaries[(targets ?? Random.Shared).Next(primaries.Count)];
-        var replica = await RedisCluster.WaitForReplicaOfAsync(primary, CancellationToken.None);
+        var replica = await nodes.WaitForReplicaOfAsync(primary, CancellationToken.None);
         var lagging = plan.Fault == "primary-kill-lagging-replica";
         if (lagging)
         {

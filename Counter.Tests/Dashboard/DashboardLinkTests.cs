@@ -10,7 +10,7 @@ public sealed class DashboardLinkTests(EmbeddedAppFixture app)
     [Fact]
     public async Task EachResourcesLinksAreNamedAndTheOpenApiLinkAnswers()
     {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Startup);
+        using var timeout = TestTimeouts.After(TestTimeouts.Startup);
         var web = await UrlsAsync("web", timeout.Token);
         var store = await UrlsAsync("kvstore", timeout.Token);
 

@@ -15,7 +15,7 @@ public sealed class ScreenshotTests(EmbeddedAppFixture app, BrowserFixture brows
         ? Path.GetFullPath(dir)
         : Path.Combine(AppContext.BaseDirectory, "screenshots");
 
-    [SkippableFact]
+    [Fact]
     public async Task CounterPageAndDashboardTraceScreenshots()
     {
         Directory.CreateDirectory(Folder);

@@ -12,7 +12,7 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public IBrowser? Browser { get; private set; }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (!File.Exists(RequiredTools.ChromiumPath))
         {
@@ -40,7 +40,7 @@ public sealed class BrowserFixture : IAsyncLifetime
         return context;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Browser is not null)
         {

@@ -7,7 +7,7 @@ namespace Counter.Tests.Infrastructure;
 /// A cookie-mode app on a data folder that outlives it (so a second app can start on the same
 /// store), its key ring kept plain or, with the key-encryption key, migrated (KeyRing:MigrateUnsealedKeys).
 /// </summary>
-public sealed class CookieModeAppOnFolder(string dataPath, bool plainKeyRing) : CounterAppFixture, IAsyncDisposable
+public sealed class CookieModeAppOnFolder(string dataPath, bool plainKeyRing) : CounterAppFixture
 {
     protected override string SessionMode => "Cookie";
 
@@ -19,6 +19,4 @@ public sealed class CookieModeAppOnFolder(string dataPath, bool plainKeyRing) : 
     {
         web.WithEnvironment(plainKeyRing ? "KeyRing__KeyEncryptionKey" : "KeyRing__MigrateUnsealedKeys", plainKeyRing ? "" : "true");
     }
-
-    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
 }

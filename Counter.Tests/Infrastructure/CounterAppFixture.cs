@@ -80,7 +80,6 @@ public abstract class CounterAppFixture : IAsyncLifetime
     /// <summary>
     /// Set when a tool from outside NuGet that this app needs is missing (the install step): the app
     /// is not started and every test that uses it skips (fails under COUNTER_REQUIRE_ALL_TESTS=1).
-    /// Tests of such an app are [SkippableFact]s.
     /// </summary>
     protected virtual string? MissingTool => null;
 
@@ -96,13 +95,14 @@ public abstract class CounterAppFixture : IAsyncLifetime
         return value;
     }
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         if (MissingTool is not null)
         {
             return;
         }
-        var cancellationToken = TestTimeouts.StartupToken();
+        using var startup = TestTimeouts.StartupSource();
+        var cancellationToken = startup.Token;
         var extraArguments = await PrepareAsync(cancellationToken);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Counter_AppHost>(
             new DistributedApplicationTestingBuilderOptions { EnableDashboard = EnableDashboard },
@@ -173,11 +173,13 @@ public abstract class CounterAppFixture : IAsyncLifetime
         }
     }
 
-    public virtual async Task DisposeAsync()
+    public virtual async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         if (_app is not null)
         {
-            await _app.StopAsync(new CancellationTokenSource(TestTimeouts.Startup).Token);
+            using var stop = new CancellationTokenSource(TestTimeouts.Startup);
+            await _app.StopAsync(stop.Token);
             await _app.DisposeAsync();
         }
         if (KeepData)

@@ -90,7 +90,7 @@ public sealed class HttpsAppFixture : CounterAppFixture
         return request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
     }
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
         File.Delete(CertificatePath);

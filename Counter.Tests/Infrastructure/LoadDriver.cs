@@ -48,7 +48,7 @@ public sealed class LoadDriver : IAsyncDisposable
     public static async Task<LoadDriver> StartAsync(Uri web, int users)
     {
         var driver = new LoadDriver(web, users);
-        using var arrival = new CancellationTokenSource(TestTimeouts.Startup);
+        using var arrival = TestTimeouts.After(TestTimeouts.Startup);
         await Task.WhenAll(driver._users.Select(u => driver.ArriveAsync(u, arrival.Token)));
         driver._arrived = true;
         driver._running = [.. driver._users.Select(u => Task.Run(() => driver.RunUserAsync(u)))];

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net.Sockets;
+using StackExchange.Redis;
 
 namespace Counter.Tests.Infrastructure;
 
@@ -8,7 +9,8 @@ namespace Counter.Tests.Infrastructure;
 /// formed by <c>redis-cli --cluster create</c>, stopped (and its folder deleted) on dispose. Nodes
 /// fail over 2 s after a primary stops answering, and a cluster with a slot down still serves the
 /// other slots (cluster-require-full-coverage no), as a production cluster in front of sessions
-/// should be set up.
+/// should be set up. The helper reads the cluster's state through StackExchange.Redis (one client for
+/// every node) and changes it with redis-cli.
 /// </summary>
 public sealed class RedisCluster : IAsyncDisposable
 {
@@ -19,6 +21,7 @@ public sealed class RedisCluster : IAsyncDisposable
 
     private readonly string _folder = Path.Combine(Path.GetTempPath(), "counter-tests", "redis-cluster-" + Guid.NewGuid().ToString("N"));
     private readonly Dictionary<int, Process> _nodes = [];
+    private ConnectionMultiplexer? _client;
 
     private RedisCluster()
     {
@@ -51,6 +54,7 @@ public sealed class RedisCluster : IAsyncDisposable
             {
                 throw new InvalidOperationException("redis-cli --cluster create failed:\n" + create);
             }
+            cluster._client = await ConnectAsync(cluster.Ports);
             await cluster.WaitHealthyAsync(cancellationToken);
             return cluster;
         }
@@ -66,15 +70,15 @@ public sealed class RedisCluster : IAsyncDisposable
     {
         foreach (var port in _nodes.Keys)
         {
-            await WaitUntilAsync(async () => (await CliAsync(port, "CLUSTER", "INFO")).Contains("cluster_state:ok", StringComparison.Ordinal), $"node {port} to report cluster_state:ok", cancellationToken);
+            await WaitUntilAsync(async () => ((string?)await Server(port).ExecuteAsync("CLUSTER", "INFO"))!.Contains("cluster_state:ok", StringComparison.Ordinal), $"node {port} to report cluster_state:ok", cancellationToken);
         }
         await WaitUntilAsync(async () =>
         {
             var primaries = await PrimaryPortsAsync();
             foreach (var port in primaries)
             {
-                var replication = await CliAsync(port, "INFO", "replication");
-                if (!replication.Contains("connected_slaves:1", StringComparison.Ordinal) || !replication.Contains("state=online", StringComparison.Ordinal))
+                var replication = (await Server(port).InfoAsync("replication")).SelectMany(g => g).ToDictionary();
+                if (replication["connected_slaves"] != "1" || !replication["slave0"].Contains("state=online", StringComparison.Ordinal))
                 {
                     return false;
                 }
@@ -83,51 +87,50 @@ public sealed class RedisCluster : IAsyncDisposable
         }, "every primary to have a replica online", cancellationToken);
     }
 
-    /// <summary>One line of CLUSTER NODES: id, port, flags, its primary's id ("-" for a primary), and whether it serves slots.</summary>
-    private sealed record Node(string Id, int Port, string Flags, string PrimaryId, bool ServesSlots)
+    /// <summary>One client for every node: a call to a node that is down fails at once, and it reconnects within 100 ms of the node's return.</summary>
+    private static Task<ConnectionMultiplexer> ConnectAsync(IEnumerable<int> ports) => ConnectionMultiplexer.ConnectAsync(new ConfigurationOptions
     {
-        public bool IsLivePrimary => Flags.Contains("master", StringComparison.Ordinal) && !IsFailed && ServesSlots;
+        EndPoints = [.. ports.Select(p => new IPEndPoint(IPAddress.Loopback, p))],
+        AllowAdmin = true, // CLUSTER NODES, CLUSTER INFO, INFO, ROLE
+        AbortOnConnectFail = false,
+        BacklogPolicy = BacklogPolicy.FailFast,
+        ReconnectRetryPolicy = new LinearRetry(100),
+        ConnectTimeout = (int)TestTimeouts.Request.TotalMilliseconds,
+        AsyncTimeout = (int)TestTimeouts.Request.TotalMilliseconds,
+    });
 
-        public bool IsFailed => Flags.Contains("fail", StringComparison.Ordinal);
+    private IServer Server(int port) => _client!.GetServer(IPAddress.Loopback, port);
 
-        public bool IsMyself => Flags.Contains("myself", StringComparison.Ordinal);
-    }
+    /// <summary>The cluster map (CLUSTER NODES) as the node on <paramref name="port"/> sees it.</summary>
+    private async Task<ClusterConfiguration> NodesAsync(int port) => (await Server(port).ClusterNodesAsync())!;
 
-    /// <summary>The cluster map as the node on <paramref name="port"/> sees it.</summary>
-    private static async Task<List<Node>> NodesAsync(int port) =>
-        (await CliAsync(port, "CLUSTER", "NODES")).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-            .Select(line => line.Split(' '))
-            .Select(f => new Node(f[0],
-                int.Parse(f[1][(f[1].IndexOf(':', StringComparison.Ordinal) + 1)..f[1].IndexOf('@', StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture),
-                f[2], f[3], f.Length > 8))
-            .ToList();
+    /// <summary>0 for a node the map has no address for.</summary>
+    private static int PortOf(ClusterNode node) => (node.EndPoint as IPEndPoint)?.Port ?? 0;
+
+    private static bool IsFailed(ClusterNode node) => node.IsFail || node.IsPossiblyFail;
+
+    private static bool IsLivePrimary(ClusterNode node) => !node.IsReplica && !IsFailed(node) && node.Slots.Count > 0;
 
     private int LiveNode => _nodes.First(n => !n.Value.HasExited).Key;
 
     /// <summary>The ports of the nodes that are primaries now (from CLUSTER NODES of a live node).</summary>
     public async Task<IReadOnlyList<int>> PrimaryPortsAsync() =>
-        (await NodesAsync(LiveNode)).Where(n => n.IsLivePrimary).Select(n => n.Port).ToList();
+        (await NodesAsync(LiveNode)).Nodes.Where(IsLivePrimary).Select(PortOf).ToList();
 
     /// <summary>The port of the replica of the primary on <paramref name="primaryPort"/>.</summary>
-    public static async Task<int> ReplicaOfAsync(int primaryPort)
-    {
-        var nodes = await NodesAsync(primaryPort);
-        var primaryId = nodes.Single(n => n.IsMyself).Id;
-        return nodes.Single(n => n.PrimaryId == primaryId).Port;
-    }
+    public async Task<int> ReplicaOfAsync(int primaryPort) =>
+        PortOf((await NodesAsync(primaryPort)).Nodes.Single(n => n.IsMyself).Children.Single());
 
     /// <summary>The port of the live replica of the primary on <paramref name="primaryPort"/>, once that primary's map shows one (a fresh replica takes a moment to appear).</summary>
-    public static async Task<int> WaitForReplicaOfAsync(int primaryPort, CancellationToken cancellationToken)
+    public async Task<int> WaitForReplicaOfAsync(int primaryPort, CancellationToken cancellationToken)
     {
-        int? replica = null;
+        ClusterNode? replica = null;
         await WaitUntilAsync(async () =>
         {
-            var nodes = await NodesAsync(primaryPort);
-            var primaryId = nodes.Single(n => n.IsMyself).Id;
-            replica = nodes.FirstOrDefault(n => n.PrimaryId == primaryId && !n.IsFailed)?.Port;
+            replica = (await NodesAsync(primaryPort)).Nodes.Single(n => n.IsMyself).Children.FirstOrDefault(n => !IsFailed(n));
             return replica is not null;
         }, $"a replica of node {primaryPort} to be known", cancellationToken);
-        return replica!.Value;
+        return PortOf(replica!);
     }
 
     /// <summary>SIGKILL of one node: nothing flushed, no goodbye to the cluster.</summary>
@@ -154,10 +157,11 @@ public sealed class RedisCluster : IAsyncDisposable
     public async Task ReplaceWithReplicaAsync(int port, CancellationToken cancellationToken)
     {
         var live = LiveNode;
-        var nodes = await NodesAsync(live);
-        var orphan = nodes.Single(p => p.IsLivePrimary && !nodes.Any(r => r.PrimaryId == p.Id && !r.IsFailed)).Id;
-        // The cluster forgets the dead node's id, so the new node may take its address.
-        var dead = nodes.Single(n => n.Port == port).Id;
+        var nodes = (await NodesAsync(live)).Nodes;
+        var orphan = nodes.Single(p => IsLivePrimary(p) && !p.Children.Any(r => !IsFailed(r))).NodeId;
+        // The cluster forgets the dead node's id, so the new node may take its address. The client's
+        // map leaves a dead node out, so its id comes from its line of the raw map ("<id> <ip>:<port>@<bus> ...").
+        var dead = (await Server(live).ClusterNodesRawAsync())!.Split('\n').Single(line => line.Contains($":{port}@", StringComparison.Ordinal)).Split(' ')[0];
         foreach (var other in _nodes.Where(n => n.Key != port && !n.Value.HasExited).Select(n => n.Key))
         {
             await CliAsync(other, "CLUSTER", "FORGET", dead);
@@ -186,7 +190,7 @@ public sealed class RedisCluster : IAsyncDisposable
         {
             throw new InvalidOperationException($"CLUSTER FAILOVER on {replica} answered {answer}.");
         }
-        await WaitUntilAsync(async () => (await CliAsync(primaryPort, "ROLE")).StartsWith("slave", StringComparison.Ordinal)
+        await WaitUntilAsync(async () => await Server(primaryPort).RoleAsync() is Role.Replica
             && (await PrimaryPortsAsync()).Contains(replica), $"node {replica} to take over from {primaryPort}", cancellationToken);
         await WaitHealthyAsync(cancellationToken);
         return replica;
@@ -234,16 +238,29 @@ public sealed class RedisCluster : IAsyncDisposable
         return ((await output) + (await error)).Trim();
     }
 
+    /// <summary>Polls until <paramref name="condition"/> holds; a node that does not answer yet counts as "not yet".</summary>
     private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken cancellationToken)
     {
         var deadline = Stopwatch.StartNew();
-        while (!await condition())
+        while (!await HoldsAsync(condition))
         {
             if (deadline.Elapsed > TestTimeouts.Startup)
             {
                 throw new TimeoutException($"Timed out waiting for {what}.");
             }
             await Task.Delay(100, cancellationToken);
+        }
+    }
+
+    private static async Task<bool> HoldsAsync(Func<Task<bool>> condition)
+    {
+        try
+        {
+            return await condition();
+        }
+        catch (Exception ex) when (ex is RedisConnectionException or RedisTimeoutException)
+        {
+            return false;
         }
     }
 
@@ -278,6 +295,10 @@ public sealed class RedisCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
         foreach (var node in _nodes.Values)
         {
             try

@@ -32,8 +32,9 @@ public class RedisClusterAppFixture : CounterAppFixture
         return [$"--ConnectionStrings:redis={Cluster.ConnectionString}", $"--Counter:RedisReplicaAcknowledgements={ReplicaAcknowledgements}"];
     }
 
-    public override async Task DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
+        GC.SuppressFinalize(this);
         await base.DisposeAsync();
         if (Cluster is not null)
         {

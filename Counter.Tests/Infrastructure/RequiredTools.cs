@@ -1,8 +1,9 @@
 namespace Counter.Tests.Infrastructure;
 
 /// <summary>
-/// Tools from outside NuGet. A test that needs a missing one skips with the install step; with
-/// COUNTER_REQUIRE_ALL_TESTS=1 (set by .ci/run, which installs them) a missing tool fails instead.
+/// Tools from outside NuGet. A test that needs a missing one skips (xunit's dynamic skip) with the
+/// install step; with COUNTER_REQUIRE_ALL_TESTS=1 (set by .ci/run, which installs them) a missing tool
+/// fails instead.
 /// </summary>
 public static class RequiredTools
 {
@@ -29,6 +30,6 @@ public static class RequiredTools
         {
             Assert.Fail($"COUNTER_REQUIRE_ALL_TESTS=1 but a tool is missing. {installStep}");
         }
-        Skip.IfNot(available, installStep);
+        Assert.SkipUnless(available, installStep);
     }
 }

@@ -11,5 +11,17 @@ public static class TestTimeouts
 
     public static TimeSpan Telemetry { get; } = TimeSpan.FromSeconds(OnCi ? 60 : 30);
 
-    public static CancellationToken StartupToken() => new CancellationTokenSource(Startup).Token;
+    /// <summary>Cancels after <see cref="Startup"/>, or sooner when the run is cancelled. The caller disposes it (<c>using</c>).</summary>
+    public static CancellationTokenSource StartupSource() => After(Startup);
+
+    /// <summary>
+    /// Cancels after <paramref name="limit"/>, or sooner when the test (or the fixture's run) is
+    /// cancelled (<see cref="TestContext.CancellationToken"/>). The caller disposes it (<c>using</c>).
+    /// </summary>
+    public static CancellationTokenSource After(TimeSpan limit)
+    {
+        var source = CancellationTokenSource.CreateLinkedTokenSource(TestContext.Current.CancellationToken);
+        source.CancelAfter(limit);
+        return source;
+    }
 }

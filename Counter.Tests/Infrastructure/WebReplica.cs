@@ -11,17 +11,20 @@ namespace Counter.Tests.Infrastructure;
 
 /// <summary>
 /// Web's session layer as one replica registers it (server-side: options, KV client, cache, gate;
-/// cookie: Data Protection with its key ring in the store), over a <see cref="StubKvStore"/> instead
-/// of HTTP to a real store: no app, no network. Nothing is started, so nothing is cached ahead.
+/// cookie: Data Protection with its key ring in the store), over an <see cref="InProcessKvStore"/>: no
+/// app, no network. Nothing of web's is started, so nothing is cached ahead.
 /// </summary>
 public sealed class WebReplica : IAsyncDisposable
 {
     private const string CookieName = "session";
     private readonly WebApplication _app;
+    private readonly InProcessKvStore? _ownStore;
 
+    /// <param name="store">The store to share with other replicas; null for one of its own.</param>
     /// <param name="settings">Settings over (or beside) the defaults below; a null value clears one.</param>
-    public WebReplica(StubKvStore store, string mode = "ServerSide", IReadOnlyDictionary<string, string?>? settings = null)
+    public WebReplica(InProcessKvStore? store = null, string mode = "ServerSide", IReadOnlyDictionary<string, string?>? settings = null)
     {
+        store ??= _ownStore = new InProcessKvStore();
         // Development: the only environment that lets a test clear the key-encryption key.
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Development });
         var configuration = new Dictionary<string, string?>
@@ -29,7 +32,7 @@ public sealed class WebReplica : IAsyncDisposable
             ["Session:Mode"] = mode,
             ["KeyRing:KeyEncryptionKey"] = "unit-test-keyring-encryption-key-0123456789abcdef",
             ["Session:KeySecret"] = "unit-test-session-key-secret-0123456789abcdef",
-            ["KvStoreClient:Credential"] = "unit-test-store-credential",
+            ["KvStoreClient:Credential"] = InProcessKvStore.WebCredential,
             ["KvStoreClient:BaseAddress"] = "http://kvstore.test",
         };
         foreach (var (name, value) in settings ?? new Dictionary<string, string?>())
@@ -73,5 +76,12 @@ public sealed class WebReplica : IAsyncDisposable
         return context.Response.Headers.SetCookie.Select(c => Microsoft.Net.Http.Headers.SetCookieHeaderValue.Parse(c)).FirstOrDefault(c => c.Name == name)?.Value.ToString();
     }
 
-    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        if (_ownStore is not null)
+        {
+            await _ownStore.DisposeAsync();
+        }
+    }
 }

@@ -23,7 +23,7 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     private WriterCommands _commands = null!;
     private GroupCommitWriter _writer = null!;
 
-    public Task InitializeAsync()
+    public ValueTask InitializeAsync()
     {
         Directory.CreateDirectory(_folder);
         var path = Path.Combine(_folder, "kvstore.db");
@@ -33,7 +33,7 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         _commands = new WriterCommands(_connection);
         _writer = new GroupCommitWriter(_connection, _commands, maxBatchSize: 16, maxQueued: QueueLength, maxQueuedBytes: QueueBytes, keys: 0, bytes: 0,
             () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), NullLogger.Instance);
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 
     [Fact]
@@ -160,7 +160,7 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         Assert.Contains("the write was not applied", later.Message, StringComparison.Ordinal);
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
         _commands.Dispose();

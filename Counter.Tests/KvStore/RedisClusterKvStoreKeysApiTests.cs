@@ -10,7 +10,8 @@ public sealed class RedisClusterKvStoreKeysApiTests(RedisClusterAppFixture app) 
     {
         if (pagesRead == 2)
         {
-            await app.Cluster.ManualFailoverAsync((await app.Cluster.PrimaryPortsAsync())[0], TestTimeouts.StartupToken());
+            using var startup = TestTimeouts.StartupSource();
+            await app.Cluster.ManualFailoverAsync((await app.Cluster.PrimaryPortsAsync())[0], startup.Token);
         }
     }
 }

@@ -17,9 +17,9 @@ public sealed class StartOnRefusingDiskTests : IAsyncLifetime
 
     private string Data => Path.Combine(_disk.Path, "kv");
 
-    public async Task InitializeAsync() => _disk = await TmpfsMount.CreateAsync("4m");
+    public async ValueTask InitializeAsync() => _disk = await TmpfsMount.CreateAsync("4m");
 
-    [SkippableFact]
+    [Fact]
     public async Task AStoreRestartedOnAFullDiskServesReadsRefusesWritesWith507AndIsUnhealthy()
     {
         RequiredTools.SkipUnless(_disk.Mounted, TmpfsMount.NeedsRoot);
@@ -54,7 +54,7 @@ public sealed class StartOnRefusingDiskTests : IAsyncLifetime
     /// Stopped cleanly, the database is one file (no WAL to read); killed, the last acknowledged
     /// writes are only in the WAL, which a read-only start must still read.
     /// </summary>
-    [SkippableTheory]
+    [Theory]
     [InlineData(false)]
     [InlineData(true)]
     public async Task AStoreRestartedOnAReadOnlyDiskServesReadsRefusesWritesWith503AndIsUnhealthy(bool killed)
@@ -83,7 +83,7 @@ public sealed class StartOnRefusingDiskTests : IAsyncLifetime
         await AssertAllReadableAsync(client, seeded);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task AStoreWithNoDatabaseOnAReadOnlyDiskExitsWithOneClearLineAndExitCode4()
     {
         RequiredTools.SkipUnless(_disk.Mounted, TmpfsMount.NeedsRoot);
@@ -123,5 +123,5 @@ public sealed class StartOnRefusingDiskTests : IAsyncLifetime
         return seeded;
     }
 
-    public async Task DisposeAsync() => await _disk.DisposeAsync();
+    public async ValueTask DisposeAsync() => await _disk.DisposeAsync();
 }

@@ -18,7 +18,7 @@ public sealed class WriterStallTests : IAsyncLifetime
 {
     private readonly string _data = Path.Combine(Path.GetTempPath(), "counter-tests", "stall-" + Guid.NewGuid().ToString("N"));
 
-    public Task InitializeAsync() => Task.CompletedTask;
+    public ValueTask InitializeAsync() => ValueTask.CompletedTask;
 
     [Fact]
     public async Task AWriterBlockedInItsCommitTurnsHealthUnhealthyAndHealthyAgainWhenItMoves()
@@ -70,7 +70,7 @@ public sealed class WriterStallTests : IAsyncLifetime
     private static Task<HttpResponseMessage> PutAsync(HttpClient client, string key, string json) =>
         client.PutAsync(new Uri($"/v1/keys/{key}", UriKind.Relative), new StringContent(json, Encoding.UTF8, new MediaTypeHeaderValue("application/json")));
 
-    public Task DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         SqliteConnection.ClearAllPools();
         try
@@ -81,6 +81,6 @@ public sealed class WriterStallTests : IAsyncLifetime
         {
             // Best effort: it is under /tmp.
         }
-        return Task.CompletedTask;
+        return ValueTask.CompletedTask;
     }
 }

@@ -26,7 +26,7 @@ public sealed class HealthCheckCachingTests : IAsyncLifetime
     private HttpClient _client = null!;
     private int _arrived;
 
-    public async Task InitializeAsync()
+    public async ValueTask InitializeAsync()
     {
         var url = $"http://127.0.0.1:{LoopbackPort.Free()}";
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { EnvironmentName = Environments.Production });
@@ -95,7 +95,7 @@ public sealed class HealthCheckCachingTests : IAsyncLifetime
         return response.StatusCode;
     }
 
-    public async Task DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         _check.Release();
         _client.Dispose();

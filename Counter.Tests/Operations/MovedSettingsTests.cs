@@ -57,8 +57,9 @@ public sealed class MovedSettingsTests : IDisposable
     [Fact]
     public async Task TheAppHostsOldStoreBackendNameStillTakesEffect()
     {
+        using var startup = TestTimeouts.StartupSource();
         using var appHost = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Counter_AppHost>(
-            ["--Counter:StoreBackend=Redis", $"--Counter:DataPath={_dataPath}"], TestTimeouts.StartupToken());
+            ["--Counter:StoreBackend=Redis", $"--Counter:DataPath={_dataPath}"], startup.Token);
 
         Assert.Contains(appHost.Resources, resource => resource.Name == "garnet"); // The Redis backend's Garnet server.
         Assert.Contains(appHost.Services, service => service.ServiceType == typeof(MovedSettingsWarnings));

@@ -69,7 +69,7 @@ public sealed class OptionsValidationTests
         WebReplica? replica = null;
         var error = Assert.Throws<OptionsValidationException>(() =>
         {
-            replica = new WebReplica(new StubKvStore(), settings: new Dictionary<string, string?> { [setting] = value });
+            replica = new WebReplica(settings: new Dictionary<string, string?> { [setting] = value });
             _ = replica.Services.GetRequiredService<IOptions<SessionOptions>>().Value;
         });
         if (replica is not null)

@@ -1,5 +1,4 @@
 using Counter.Tests.Campaign;
-using Xunit.Abstractions;
 
 namespace Counter.Tests.Reliability;
 

@@ -1,7 +1,6 @@
 using System.Globalization;
 using Counter.Tests.Campaign;
 using Counter.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Counter.Tests.Reliability;
 
@@ -49,7 +48,7 @@ public sealed class PageCampaignTests(ReliabilityAppFixture app, ITestOutputHelp
             await stop.CancelAsync();
             await Task.WhenAll(loaders).WaitAsync(TestTimeouts.Startup);
             // Every fault is healed: a last load of each session must be served, and shows what stayed.
-            using var last = new CancellationTokenSource(TestTimeouts.Request);
+            using var last = TestTimeouts.After(TestTimeouts.Request);
             lastLoads = await Task.WhenAll(clients.Select((client, i) => client.StartAsync(i * LoadersPerSession, last.Token)));
             await EveryReplicaServesAsync();
         }

@@ -1,6 +1,5 @@
 using Counter.Tests.Campaign;
 using Counter.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Counter.Tests.Reliability;
 
@@ -18,7 +17,7 @@ public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
 {
     private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "counter-tests", "campaign-" + Guid.NewGuid().ToString("N"));
 
-    [SkippableFact]
+    [Fact]
     public async Task EveryKeyStaysLinearizableThroughKillsAndPausesOfRedisServerAndTheStore()
     {
         RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);
@@ -30,7 +29,7 @@ public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(schedule.Count, report.Faults.Count);
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task OnAClusterWithReplicaAcknowledgementsEveryKeyStaysLinearizableThroughPrimaryKills()
     {
         RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);
@@ -39,7 +38,7 @@ public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
         Assert.True(report.Valid, $"Seed {options.Seed}: {report.Anomalies.Count} anomalies, {report.Undecided.Count} keys unknown:\n{report.Describe()}");
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task OnAClusterWithoutReplicaAcknowledgementsTheLossesFoundAreTheOnesTheDocsAllow()
     {
         RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);

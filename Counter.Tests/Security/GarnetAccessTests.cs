@@ -51,7 +51,7 @@ public sealed class GarnetAccessTests(GarnetAppFixture app)
     {
         var port = Assert.Single(GarnetProcesses.ListeningTcpPorts(GarnetProcesses.Find(app.DataPath)));
         using var client = new TcpClient();
-        using var timeout = new CancellationTokenSource(TestTimeouts.Request);
+        using var timeout = TestTimeouts.After(TestTimeouts.Request);
         await client.ConnectAsync(System.Net.IPAddress.Loopback, port, timeout.Token);
         await using var stream = client.GetStream();
 
@@ -63,7 +63,7 @@ public sealed class GarnetAccessTests(GarnetAppFixture app)
         Assert.InRange(port, int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture), int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    [SkippableFact]
+    [Fact]
     public async Task AProcessOfAnotherUserCannotConnect()
     {
         // Switching users needs root (CI runs as root); root itself passes every file permission check.
@@ -90,7 +90,7 @@ public sealed class GarnetAccessTests(GarnetAppFixture app)
             start.ArgumentList.Add(argument);
         }
         using var process = Process.Start(start)!;
-        using var timeout = new CancellationTokenSource(TestTimeouts.Request);
+        using var timeout = TestTimeouts.After(TestTimeouts.Request);
         var output = await process.StandardOutput.ReadToEndAsync(timeout.Token);
         await process.WaitForExitAsync(timeout.Token);
         Assert.True(process.ExitCode == 0, $"The probe failed: {await process.StandardError.ReadToEndAsync(timeout.Token)}");
@@ -101,7 +101,7 @@ public sealed class GarnetAccessTests(GarnetAppFixture app)
     private async Task<string[]> SendAsync(string[] commands)
     {
         using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        using var timeout = new CancellationTokenSource(TestTimeouts.Request);
+        using var timeout = TestTimeouts.After(TestTimeouts.Request);
         await client.ConnectAsync(new UnixDomainSocketEndPoint(Socket), timeout.Token);
         await using var stream = new NetworkStream(client, ownsSocket: false);
         return await ExchangeAsync(stream, commands, timeout.Token);

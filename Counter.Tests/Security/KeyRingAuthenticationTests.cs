@@ -24,7 +24,7 @@ public sealed class KeyRingAuthenticationTests
     [Fact]
     public async Task APlantedKeyAndRevocationAreIgnoredAndACookieMintedWithThePlantedKeyIsAFreshSession()
     {
-        var store = new StubKvStore();
+        await using var store = new InProcessKvStore();
         var victim = await NewSessionAsync(store, settings: null);
         var (plantedKey, forged) = MintWithOwnKey(Count, 41);
         var revocation = new System.Xml.Linq.XElement("revocation", new System.Xml.Linq.XAttribute("version", 1),
@@ -33,8 +33,8 @@ public sealed class KeyRingAuthenticationTests
             new System.Xml.Linq.XElement("reason", "planted")).ToString();
         foreach (var name in new[] { "dataprotection:", KvStoreXmlRepository.SealedPrefix })
         {
-            store.Plant(name + "key-planted", JsonSerializer.Serialize(plantedKey));
-            store.Plant(name + "revocation-planted", JsonSerializer.Serialize(revocation));
+            await store.PlantAsync(name + "key-planted", JsonSerializer.Serialize(plantedKey));
+            await store.PlantAsync(name + "revocation-planted", JsonSerializer.Serialize(revocation));
         }
 
         await using var replica = new WebReplica(store, "Cookie");
@@ -50,10 +50,10 @@ public sealed class KeyRingAuthenticationTests
     [Fact]
     public async Task UnsealedKeysAreIgnoredUntilMigrationIsAskedForAndThenSealedUnderNewNames()
     {
-        var store = new StubKvStore();
+        await using var store = new InProcessKvStore();
         var cookie = await NewSessionAsync(store, new Dictionary<string, string?> { [KeyRingOptions.KeyEncryptionKeySetting] = null });
-        var plainNames = store.Keys.Where(k => k.StartsWith("dataprotection:", StringComparison.Ordinal)).ToList();
-        Assert.Contains("<masterKey", Element(store, Assert.Single(plainNames)), StringComparison.Ordinal);
+        var plainNames = (await store.KeysAsync()).Where(k => k.StartsWith("dataprotection:", StringComparison.Ordinal)).ToList();
+        Assert.Contains("<masterKey", await ElementAsync(store, Assert.Single(plainNames)), StringComparison.Ordinal);
 
         await using (var sealedOnly = new WebReplica(store, "Cookie"))
         {
@@ -64,17 +64,17 @@ public sealed class KeyRingAuthenticationTests
         var adopted = await migrating.Sessions.UpdateAsync(WebReplica.Request(cookie), Increment, CancellationToken.None);
 
         Assert.Equal(2, adopted.GetInt32(Count));
-        var sealedCopy = Element(store, KvStoreXmlRepository.SealedPrefix + plainNames[0]["dataprotection:".Length..]);
+        var sealedCopy = await ElementAsync(store, KvStoreXmlRepository.SealedPrefix + plainNames[0]["dataprotection:".Length..]);
         Assert.DoesNotContain("masterKey", sealedCopy, StringComparison.Ordinal);
-        Assert.Contains("<masterKey", Element(store, plainNames[0]), StringComparison.Ordinal); // Web never rewrites an entry.
+        Assert.Contains("<masterKey", await ElementAsync(store, plainNames[0]), StringComparison.Ordinal); // Web never rewrites an entry.
     }
 
     /// <summary>The key-ring element stored under <paramref name="key"/>, as XML text.</summary>
-    private static string Element(StubKvStore store, string key) =>
-        JsonSerializer.Deserialize<string>(store.Read(key) ?? throw new Xunit.Sdk.XunitException($"Nothing is stored under '{key}'."))!;
+    private static async Task<string> ElementAsync(InProcessKvStore store, string key) =>
+        JsonSerializer.Deserialize<string>(await store.ReadAsync(key) ?? throw new Xunit.Sdk.XunitException($"Nothing is stored under '{key}'."))!;
 
     /// <summary>A cookie session counted once by a fresh replica; answers its cookie.</summary>
-    private static async Task<string> NewSessionAsync(StubKvStore store, IReadOnlyDictionary<string, string?>? settings)
+    private static async Task<string> NewSessionAsync(InProcessKvStore store, IReadOnlyDictionary<string, string?>? settings)
     {
         await using var replica = new WebReplica(store, "Cookie", settings);
         var request = WebReplica.Request(null);

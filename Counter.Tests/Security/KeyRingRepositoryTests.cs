@@ -23,12 +23,12 @@ public sealed class KeyRingRepositoryTests
     [Fact]
     public async Task ARevocationWhoseNameWasPlantedFailsLoudlyInsteadOfBeingDropped()
     {
-        var store = new StubKvStore();
+        await using var store = new InProcessKvStore();
         await using var replica = new WebReplica(store, "Cookie");
         var keyId = await FirstKeyAsync(replica);
         // Every cookie shows its key id, so whoever holds web's credential can take the name first.
         var name = KvStoreXmlRepository.SealedPrefix + $"revocation-{keyId:D}";
-        store.Plant(name, JsonSerializer.Serialize("<planted/>"));
+        await store.PlantAsync(name, JsonSerializer.Serialize("<planted/>"));
 
         var keys = replica.Services.GetRequiredService<IKeyManager>();
         var refused = Assert.Throws<KeyRingConflictException>(() => keys.RevokeKey(keyId, "compromised"));
@@ -40,7 +40,7 @@ public sealed class KeyRingRepositoryTests
     [Fact]
     public async Task AWriteThatFindsItsOwnElementAlreadyThereSucceeds()
     {
-        var store = new StubKvStore();
+        await using var store = new InProcessKvStore();
         await using var replica = new WebReplica(store, "Cookie");
         var keyId = await FirstKeyAsync(replica);
         var repository = replica.Services.GetRequiredService<KvStoreXmlRepository>();
@@ -55,14 +55,14 @@ public sealed class KeyRingRepositoryTests
         revocation.Element("revocationDate")!.Value = "2030-01-02T00:00:00+00:00";
         repository.StoreElement(revocation, $"revocation-{keyId:D}");
 
-        Assert.Single(store.Keys, k => k.Contains("revocation-", StringComparison.Ordinal));
+        Assert.Single(await store.KeysAsync(), k => k.Contains("revocation-", StringComparison.Ordinal));
         Assert.Contains(replica.Services.GetRequiredService<IKeyManager>().GetAllKeys(), k => k.KeyId == keyId && k.IsRevoked);
     }
 
     [Fact]
     public async Task AKeyTheListingReturnsTwiceIsReadOnce()
     {
-        var store = new StubKvStore();
+        await using var store = new InProcessKvStore();
         string cookie;
         await using (var first = new WebReplica(store, "Cookie"))
         {
@@ -70,7 +70,7 @@ public sealed class KeyRingRepositoryTests
             await first.Sessions.UpdateAsync(request, Increment, CancellationToken.None);
             cookie = WebReplica.IssuedId(request)!;
         }
-        foreach (var key in store.Keys)
+        foreach (var key in await store.KeysAsync())
         {
             store.ListedTwice.Add(key);
         }
@@ -85,18 +85,19 @@ public sealed class KeyRingRepositoryTests
     [Fact]
     public async Task EveryEntryWebWritesIsOneTheStoreLetsWebCreate()
     {
-        var store = new StubKvStore();
+        await using var store = new InProcessKvStore();
         await using var replica = new WebReplica(store, "Cookie");
         var keyId = await FirstKeyAsync(replica);
         var keys = replica.Services.GetRequiredService<IKeyManager>();
         keys.RevokeKey(keyId, "compromised");
         keys.RevokeAllKeys(DateTimeOffset.UtcNow, "all of them");
 
-        Assert.Equal(3, store.Keys.Count);
-        foreach (var name in store.Keys)
+        var names = await store.KeysAsync();
+        Assert.Equal(3, names.Count);
+        foreach (var name in names)
         {
             Assert.True(KeyRingWriteRule.IsRingName(name), $"The store would refuse web's '{name}'.");
-            var bytes = System.Text.Encoding.UTF8.GetByteCount(store.Read(name)!);
+            var bytes = System.Text.Encoding.UTF8.GetByteCount((await store.ReadAsync(name))!);
             Assert.True(bytes * 4 < KeyRingWriteRule.MaxValueBytes, $"'{name}' is {bytes} bytes: too close to the store's bound of {KeyRingWriteRule.MaxValueBytes}.");
         }
     }

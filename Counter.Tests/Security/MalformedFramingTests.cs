@@ -38,7 +38,7 @@ public sealed class MalformedFramingTests(EmbeddedAppFixture app)
     /// <summary>Sends a request line and headers with a chunked body whose second chunk size is "zz"; answers the status and the whole response.</summary>
     private static async Task<(int Status, string Response)> SendRawAsync(Uri server, string requestLine, string contentType, string? credential)
     {
-        using var timeout = new CancellationTokenSource(TestTimeouts.Request);
+        using var timeout = TestTimeouts.After(TestTimeouts.Request);
         using var client = new TcpClient();
         await client.ConnectAsync(server.Host, server.Port, timeout.Token);
         await using var stream = client.GetStream();

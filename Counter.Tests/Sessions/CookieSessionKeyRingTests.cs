@@ -16,7 +16,7 @@ public sealed class CookieSessionKeyRingTests
     [Fact]
     public async Task AValidCookieWithTheStoreDownIsUnavailableNotForgedAndCountsOnAfterwards()
     {
-        var store = new StubKvStore();
+        await using var store = new InProcessKvStore();
         string cookie;
         await using (var before = new WebReplica(store, "Cookie"))
         {

@@ -1,5 +1,4 @@
 using Counter.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Counter.Tests.Sessions;
 

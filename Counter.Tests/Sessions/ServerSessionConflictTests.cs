@@ -14,7 +14,7 @@ public sealed class ServerSessionConflictTests
     [Fact]
     public async Task ARefusedSaveWithoutTheWinnersValueRereadsAndKeepsTheSession()
     {
-        var store = new StubKvStore { WinnerOnConflict = false };
+        await using var store = new InProcessKvStore { WinnerOnConflict = false };
         await using var first = new WebReplica(store);
         await using var second = new WebReplica(store);
 
@@ -30,7 +30,7 @@ public sealed class ServerSessionConflictTests
 
         Assert.Equal(3, data.GetInt32(Count));
         Assert.Null(WebReplica.IssuedId(stale)); // The same session: no new cookie.
-        Assert.Single(store.Keys);
+        Assert.Single(await store.KeysAsync());
     }
 
     private static void Increment(Counter.Web.Sessions.SessionData data) => data.SetInt32(Count, data.GetInt32(Count) + 1);

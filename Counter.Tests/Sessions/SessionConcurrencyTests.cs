@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using Counter.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Counter.Tests.Sessions;
 
@@ -19,7 +18,7 @@ public abstract class SessionConcurrencyTests(CounterAppFixture app, ITestOutput
     /// deadline (Session:RequestDeadline) behind the others answers 503 with Retry-After instead;
     /// one cut off while its save was in flight may still have counted, as with any timeout.
     /// </summary>
-    [SkippableFact]
+    [Fact]
     public async Task TwoHundredParallelLoadsOfOneSessionAcrossReplicasLoseNoUpdate()
     {
         // A first, smaller burst of another session: what is timed below is a warm app, not a cold JIT.

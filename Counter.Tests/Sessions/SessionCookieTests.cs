@@ -25,7 +25,7 @@ public sealed class SessionCookieTests
     [InlineData("Cookie", true)]
     public async Task TwoCookiesOfTheNameAreNeitherTrustedInEitherOrder(string mode, bool https)
     {
-        await using var web = new WebReplica(new StubKvStore(), mode);
+        await using var web = new WebReplica(mode: mode);
         var name = https ? "__Host-session" : "session";
         var victim = await CountToAsync(web, 5, https);
         var attacker = await CountToAsync(web, 1, https);
@@ -50,7 +50,7 @@ public sealed class SessionCookieTests
     [InlineData("Cookie", true)]
     public async Task ALiveSessionBesideAPlantedCookieIsKeptInEitherOrder(string mode, bool https)
     {
-        await using var web = new WebReplica(new StubKvStore(), mode);
+        await using var web = new WebReplica(mode: mode);
         var name = https ? "__Host-session" : "session";
         var victim = await CountToAsync(web, 5, https);
         var planted = SessionIdentifiers.NewIdentifier(); // Well formed, but no session: the planter cannot know ours.
@@ -70,7 +70,7 @@ public sealed class SessionCookieTests
     [InlineData("Cookie")]
     public async Task FreshSessionsThatDuplicateCookiesForceSpendTheirOwnBudgetNotTheClients(string mode)
     {
-        await using var web = new WebReplica(new StubKvStore(), mode, new Dictionary<string, string?> { ["RateLimit:NewSessionsPerWindow"] = "3" });
+        await using var web = new WebReplica(mode: mode, settings: new Dictionary<string, string?> { ["RateLimit:NewSessionsPerWindow"] = "3" });
         var victim = await CountToAsync(web, 1, https: false);
         var attacker = await CountToAsync(web, 1, https: false); // Two of the client's three new sessions.
         var tossed = $"session={victim}; session={attacker}";
@@ -96,7 +96,7 @@ public sealed class SessionCookieTests
     [InlineData("Cookie", "SESSION", false)]
     public async Task OnlyTheExactNameCounts(string mode, string otherName, bool https)
     {
-        await using var web = new WebReplica(new StubKvStore(), mode);
+        await using var web = new WebReplica(mode: mode);
         var session = await CountToAsync(web, 3, https);
 
         var (count, issued) = await LoadAsync(web, $"{otherName}={session}", https);

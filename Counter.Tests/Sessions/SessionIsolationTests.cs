@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Counter.Tests.Infrastructure;
-using Xunit.Abstractions;
 
 namespace Counter.Tests.Sessions;
 

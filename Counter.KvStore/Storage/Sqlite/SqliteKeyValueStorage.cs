@@ -25,6 +25,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     private readonly DataFolderLock _folderLock;
     private long _version; // Highest version issued; only the writer thread changes it.
     private bool _clockStepped; // Whether a wall-clock step was last logged; writer thread only.
+    private int _disposed; // The host disposes this twice: as itself and as the keyed engine.
 
     public SqliteKeyValueStorage(IOptions<SqliteStorageOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<SqliteKeyValueStorage> logger)
     {
@@ -141,6 +142,10 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         await _writer.DisposeAsync().ConfigureAwait(false);
         _commands.Dispose();
         // Fold the WAL back into the database so the next start opens quickly (nothing to fold when read-only).
