@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Renders bench/campaign-latest.md from a bench/campaign.sh run folder.
 
-Usage: campaign-report.py RUNS PICTURES MINUTES
+Usage: campaign-report.py RUNS PICTURES MINUTES [COMMIT]
 RUNS holds one folder per run (topology-seed) with the run's campaign-*.json summary (written by
 Counter.Tests/Campaign/CampaignSummary.cs), report and timeline, and a `status` file of
 "topology seed exit-code" lines. The first run's timeline of each topology and the report of every
@@ -56,8 +56,8 @@ def verdict(run):
 
 
 failed = [r for r in runs if r["summary"] is None or (not r["summary"]["lossesExpected"] and not r["summary"]["valid"])]
-commit = subprocess.run(["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"],
-                        capture_output=True, text=True).stdout.strip() or "unknown"
+commit = sys.argv[4] if len(sys.argv) > 4 else subprocess.run(
+    ["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
 print(f"### Fault campaign ({datetime.date.today().isoformat()}, {os.cpu_count()} cores, commit {commit}, "
       f"bash bench/campaign.sh, {minutes} min)")
 print()

@@ -26,6 +26,7 @@ declare -A tests=(
   [pages]="FullyQualifiedName~Reliability.PageCampaignTests"
 )
 
+commit="$(git -C "$root" rev-parse --short HEAD)" # the code the runs are built from
 echo "Building the tests..." >&2
 dotnet build "$root/Counter.Tests" -v q -nologo >&2
 started=$(date +%s)
@@ -44,7 +45,7 @@ done
 minutes=$(( ( $(date +%s) - started + 59 ) / 60 ))
 mkdir -p "$pictures"
 status=0
-python3 "$root/bench/campaign-report.py" "$runs" "$pictures" "$minutes" >"$out" || status=$?
+python3 "$root/bench/campaign-report.py" "$runs" "$pictures" "$minutes" "$commit" >"$out" || status=$?
 cat "$out"
 echo "Runs (histories, reports, test logs) kept in $runs" >&2
 exit "$status"
