@@ -28,7 +28,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         {
             CampaignTopology.RedisServer => NemesisSchedule.ForRedisServer(options.Seed, options.Length, partitions),
             CampaignTopology.Garnet => NemesisSchedule.ForGarnet(options.Seed, options.Length, partitions),
-            CampaignTopology.RedisCluster => NemesisSchedule.ForRedisCluster(options.Seed, options.Length),
+            CampaignTopology.RedisCluster => NemesisSchedule.ForRedisCluster(options.Seed, options.Length, options.LaggingReplicaKills),
             _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps, partitions, disk?.Kinds),
         };
         if (options.Partitions && !partitions)
