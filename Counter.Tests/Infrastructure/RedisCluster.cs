@@ -65,7 +65,7 @@ public sealed class RedisCluster : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until every node says cluster_state:ok and every primary has a replica in sync.</summary>
+    /// <summary>Waits until every node says cluster_state:ok and every primary has a replica in sync that its own map shows.</summary>
     public async Task WaitHealthyAsync(CancellationToken cancellationToken)
     {
         foreach (var port in _nodes.Keys)
@@ -78,7 +78,8 @@ public sealed class RedisCluster : IAsyncDisposable
             foreach (var port in primaries)
             {
                 var replication = (await Server(port).InfoAsync("replication")).SelectMany(g => g).ToDictionary();
-                if (replication["connected_slaves"] != "1" || !replication["slave0"].Contains("state=online", StringComparison.Ordinal))
+                if (replication["connected_slaves"] != "1" || !replication["slave0"].Contains("state=online", StringComparison.Ordinal)
+                    || await KnownReplicaOfAsync(port) == 0)
                 {
                     return false;
                 }
@@ -117,21 +118,21 @@ public sealed class RedisCluster : IAsyncDisposable
     public async Task<IReadOnlyList<int>> PrimaryPortsAsync() =>
         (await NodesAsync(LiveNode)).Nodes.Where(IsLivePrimary).Select(PortOf).ToList();
 
-    /// <summary>The port of the replica of the primary on <paramref name="primaryPort"/>.</summary>
-    public async Task<int> ReplicaOfAsync(int primaryPort) =>
-        PortOf((await NodesAsync(primaryPort)).Nodes.Single(n => n.IsMyself).Children.Single());
-
-    /// <summary>The port of the live replica of the primary on <paramref name="primaryPort"/>, once that primary's map shows one (a fresh replica takes a moment to appear).</summary>
+    /// <summary>
+    /// The port of the live replica of the primary on <paramref name="primaryPort"/>, once that
+    /// primary's own map shows one. Its map learns of a fresh replica by gossip, which can come after
+    /// the replication link is up, so INFO's "connected_slaves:1" does not imply it.
+    /// </summary>
     public async Task<int> WaitForReplicaOfAsync(int primaryPort, CancellationToken cancellationToken)
     {
-        ClusterNode? replica = null;
-        await WaitUntilAsync(async () =>
-        {
-            replica = (await NodesAsync(primaryPort)).Nodes.Single(n => n.IsMyself).Children.FirstOrDefault(n => !IsFailed(n));
-            return replica is not null;
-        }, $"a replica of node {primaryPort} to be known", cancellationToken);
-        return PortOf(replica!);
+        var replica = 0;
+        await WaitUntilAsync(async () => (replica = await KnownReplicaOfAsync(primaryPort)) != 0, $"a replica of node {primaryPort} to be known", cancellationToken);
+        return replica;
     }
+
+    /// <summary>The port of a live replica in the map of the primary on <paramref name="primaryPort"/>; 0 when it shows none yet.</summary>
+    private async Task<int> KnownReplicaOfAsync(int primaryPort) =>
+        (await NodesAsync(primaryPort)).Nodes.Single(n => n.IsMyself).Children.Where(n => !IsFailed(n)).Select(PortOf).FirstOrDefault();
 
     /// <summary>SIGKILL of one node: nothing flushed, no goodbye to the cluster.</summary>
     public void Kill(int port)
@@ -184,7 +185,7 @@ public sealed class RedisCluster : IAsyncDisposable
     /// </summary>
     public async Task<int> ManualFailoverAsync(int primaryPort, CancellationToken cancellationToken)
     {
-        var replica = await ReplicaOfAsync(primaryPort);
+        var replica = await WaitForReplicaOfAsync(primaryPort, cancellationToken);
         var answer = await CliAsync(replica, "CLUSTER", "FAILOVER");
         if (answer != "OK")
         {

@@ -17,17 +17,28 @@ public static class RedisServerClock
         return 1
         """;
 
+    /// <summary>
+    /// Every key is aged once: the keys are gathered from every node and each is aged through the
+    /// client's routing (on its slot's primary). Asking only the nodes the client takes for primaries
+    /// would age a key twice when, just after a failover, both the demoted and the promoted node are
+    /// taken for primaries of its slot.
+    /// </summary>
     public static async Task PassAsync(string connectionString, TimeSpan by)
     {
         await using var redis = await ConnectionMultiplexer.ConnectAsync(connectionString);
         var db = redis.GetDatabase();
         var milliseconds = (long)by.TotalMilliseconds;
-        foreach (var server in redis.GetServers().Where(s => s.IsConnected && !s.IsReplica))
+        var keys = new HashSet<RedisKey>();
+        foreach (var server in redis.GetServers().Where(s => s.IsConnected))
         {
             await foreach (var key in server.KeysAsync(pattern: "*", pageSize: 500))
             {
-                await db.ScriptEvaluateAsync(Age, [key], [milliseconds]);
+                keys.Add(key);
             }
+        }
+        foreach (var key in keys)
+        {
+            await db.ScriptEvaluateAsync(Age, [key], [milliseconds]);
         }
     }
 }

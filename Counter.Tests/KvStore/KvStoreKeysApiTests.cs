@@ -204,6 +204,7 @@ public abstract class KvStoreKeysApiTests(CounterAppFixture app) : IDisposable
     public async Task TouchExtendsExpiryWithoutChangingTheVersion()
     {
         using var created = await PutAsync("slide", "1", ttlSeconds: 60);
+        Assert.True(created.StatusCode == HttpStatusCode.Created, $"The set-up write answered {(int)created.StatusCode}: {await created.Content.ReadAsStringAsync()}");
 
         await app.AdvanceClockAsync("kvstore", TimeSpan.FromSeconds(40));
         using var touched = await SendAsync(HttpMethod.Post, "slide/touch?ttl=60");

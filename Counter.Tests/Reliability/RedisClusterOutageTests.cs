@@ -35,7 +35,8 @@ public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
         Assert.NotEmpty(onVictim);
         Assert.True(onVictim.Count < keys.Count, "Every key landed on one primary.");
 
-        app.Cluster.Kill(await app.Cluster.ReplicaOfAsync(victim));
+        using var startup = TestTimeouts.StartupSource();
+        app.Cluster.Kill(await app.Cluster.WaitForReplicaOfAsync(victim, startup.Token));
         app.Cluster.Kill(victim);
         var atKill = load.Successes;
 
