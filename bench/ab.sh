@@ -7,6 +7,8 @@
 #   bash bench/ab.sh 'ENV for A' 'ENV for B'      # e.g. '' 'DOTNET_GCgen0size=0x2000000'
 #   A_ROOT=/path/to/other/checkout bash bench/ab.sh '' ''   # compare two checkouts (each built in Release)
 #   ROUNDS=4 SECONDS_PER_ROUND=6 MODE=ServerSide|Cookie USERS=32
+#   BACKEND=embedded (default) or BACKEND=cluster: both stores on one Redis Cluster the script starts
+#   (3 primaries + 3 replicas, each write waiting for its replica: Storage:Redis:ReplicaAcknowledgements=1)
 #   TELEMETRY=shipped (the default: the OpenTelemetry SDK on, as a user runs the services; no
 #   exporter, since no dashboard is listening) or TELEMETRY=off (OTEL_SDK_DISABLED=true)
 # The environment strings apply to both the web and the store process of their side; STORE_A,
@@ -37,6 +39,13 @@ for side in A B; do
     fi
   done
 done
+case "${BACKEND:-embedded}" in
+  embedded) backend="" ;;
+  cluster)
+    start_redis_cluster "$work/cluster" 5341 5342 5343 5344 5345 5346
+    backend="Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__Redis__ReplicaAcknowledgements=1" ;;
+  *) echo "BACKEND must be embedded or cluster" >&2; exit 2 ;;
+esac
 quiet="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning"
 case "${TELEMETRY:-shipped}" in
   shipped) ;;
@@ -51,7 +60,7 @@ esac
 start() { # side env kvport webport
   local side=$1 extra=$2 kv=$3 web=$4
   # shellcheck disable=SC2086 # the environment strings are word lists on purpose
-  env $quiet $extra $(eval echo "\${STORE_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" Storage__Sqlite__DataPath="$work/kv$side" \
+  env $quiet $backend $extra $(eval echo "\${STORE_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" Storage__Sqlite__DataPath="$work/kv$side" \
     dotnet "$(eval echo "\$dll_${side}_KvStore")" >"$work/kv$side.log" 2>&1 &
   pids+=($!); eval "kv_$side=$!"
   # shellcheck disable=SC2086

@@ -64,15 +64,8 @@ wait_up http://127.0.0.1:5353/health
 before=$(used 5352); populate 5353 "$redis_sessions"; after=$(used 5352)
 bench_results add "$results" kind=redis server="one redis-server" sessions="$redis_sessions" added_bytes=$((after - before))
 cluster_ports=(5361 5362 5363 5364 5365 5366)
-for p in "${cluster_ports[@]}"; do
-  mkdir -p "$work/cluster/$p"
-  start "c$p" redis-server --port "$p" --bind 127.0.0.1 --dir "$work/cluster/$p" --cluster-enabled yes --cluster-config-file nodes.conf \
-    --cluster-node-timeout 2000 --save "" --appendonly no
-done
-for p in "${cluster_ports[@]}"; do for _ in $(seq 1 50); do [ "$(redis-cli -p "$p" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done; done
-redis-cli --cluster create $(printf '127.0.0.1:%s ' "${cluster_ports[@]}") --cluster-replicas 1 --cluster-yes >"$work/cluster.log" 2>&1
-for _ in $(seq 1 100); do redis-cli -p 5361 cluster info | grep -q cluster_state:ok && [ "$(redis-cli -p 5361 info replication | grep -c 'state=online')" = 1 ] && break; sleep 0.1; done
-start kvcluster "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5367 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5361,127.0.0.1:5362,127.0.0.1:5363 dotnet "$kv_dll"
+start_redis_cluster "$work/cluster" "${cluster_ports[@]}"
+start kvcluster "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5367 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes dotnet "$kv_dll"
 wait_up http://127.0.0.1:5367/health
 before=$(used "${cluster_ports[@]}"); populate 5367 "$redis_sessions"; sleep 2; after=$(used "${cluster_ports[@]}")
 bench_results add "$results" kind=redis server="Redis Cluster, 3 primaries + 3 replicas (all six nodes)" note="each session held twice" \

@@ -19,3 +19,21 @@ make_sessions() { # port users cookies-file jar: one session per user, made like
     awk -F'\t' '!/^#/ || /^#HttpOnly_/ {if (NF>=7) printf "%s%s=%s", (n++ ? "; " : ""), $6, $7} END {print ""}' "$jar" >>"$cookies"
   done
 }
+
+start_redis_cluster() { # folder port x6: a Redis Cluster of 3 primaries with 1 replica each (the test
+  # suite's topology), in memory, on these ports; sets cluster_pids (for the CPU figures) and
+  # cluster_nodes (the primaries, as the store's connection string) and adds the nodes to pids
+  local folder=$1 p; shift
+  cluster_pids=""
+  for p in "$@"; do
+    mkdir -p "$folder/$p"
+    redis-server --port "$p" --bind 127.0.0.1 --dir "$folder/$p" --cluster-enabled yes --cluster-config-file nodes.conf \
+      --cluster-node-timeout 2000 --cluster-require-full-coverage no --save "" --appendonly no >"$folder/$p.log" 2>&1 &
+    pids+=($!); cluster_pids="$cluster_pids$! "
+  done
+  for p in "$@"; do for _ in $(seq 1 50); do [ "$(redis-cli -p "$p" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done; done
+  redis-cli --cluster create $(printf '127.0.0.1:%s ' "$@") --cluster-replicas 1 --cluster-yes >"$folder/create.log" 2>&1
+  for _ in $(seq 1 100); do [ "$(redis-cli -p "$1" info replication | grep -c 'state=online')" = 1 ] \
+    && redis-cli -p "$1" cluster info | grep -q cluster_state:ok && break; sleep 0.1; done
+  cluster_nodes="127.0.0.1:$1,127.0.0.1:$2,127.0.0.1:$3"
+}

@@ -54,18 +54,8 @@ mkdir -p "$work/aof"
 start redisaof redis-server --port 5311 --save "" --appendonly yes --appendfsync always --dir "$work/aof"
 # A Redis Cluster of 3 primaries with 1 replica each (the test suite's topology), for the store
 # with and without waiting for a replica (Storage:ReplicaAcknowledgements 1 and 0).
-cluster_ports=(5321 5322 5323 5324 5325 5326)
-for p in "${cluster_ports[@]}"; do
-  mkdir -p "$work/cluster/$p"
-  start "c$p" redis-server --port "$p" --bind 127.0.0.1 --dir "$work/cluster/$p" --cluster-enabled yes --cluster-config-file nodes.conf \
-    --cluster-node-timeout 2000 --cluster-require-full-coverage no --save "" --appendonly no
-done
-for p in "${cluster_ports[@]}"; do for _ in $(seq 1 50); do [ "$(redis-cli -p "$p" ping 2>/dev/null)" = PONG ] && break; sleep 0.1; done; done
-redis-cli --cluster create $(printf '127.0.0.1:%s ' "${cluster_ports[@]}") --cluster-replicas 1 --cluster-yes >"$work/cluster.log" 2>&1
-for _ in $(seq 1 100); do [ "$(redis-cli -p 5321 info replication | grep -c 'state=online')" = 1 ] \
-  && redis-cli -p 5321 cluster info | grep -q cluster_state:ok && break; sleep 0.1; done
-pid_cluster="$(for p in "${cluster_ports[@]}"; do v="pid_c$p"; printf '%s ' "${!v}"; done)"
-cluster_nodes="127.0.0.1:5321,127.0.0.1:5322,127.0.0.1:5323"
+start_redis_cluster "$work/cluster" 5321 5322 5323 5324 5325 5326
+pid_cluster="$cluster_pids"
 # Every Counter target runs as shipped: the OpenTelemetry SDK on and no exporter (no span sampled,
 # metrics recorded). Two more targets, each with its own web and store, put a figure on telemetry:
 # one with the SDK off (OTEL_SDK_DISABLED), one exporting to an Aspire dashboard (the standalone

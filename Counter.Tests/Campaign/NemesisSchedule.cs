@@ -77,8 +77,8 @@ public static class NemesisSchedule
     /// closed, the kill, then SIGCONT), 1-2 s apart. Healing (promotion, a fresh replica) takes
     /// several seconds more, so the nemesis starts each fault at its offset or once the last is healed.
     /// </summary>
-    public static List<FaultPlan> ForRedisCluster(int seed, TimeSpan length, bool laggingReplicas = true) =>
-        Plan(new Random(seed), length, laggingReplicas ? ["primary-kill", "primary-kill-lagging-replica"] : ["primary-kill"], TimeSpan.FromSeconds(1));
+    public static List<FaultPlan> ForRedisCluster(int seed, TimeSpan length) =>
+        Plan(new Random(seed), length, ["primary-kill", "primary-kill-lagging-replica"], TimeSpan.FromSeconds(1));
 
     private static List<FaultPlan> Plan(Random random, TimeSpan length, string[] kinds, TimeSpan minimumGap)
     {

@@ -9,10 +9,13 @@ namespace Counter.Tests.Campaign;
 /// compare-and-sets, creates, deletes and batches on a few shared keys, the nemesis injecting the
 /// schedule's faults, a last read of every key once all are healed, then the checker on the history.
 /// </summary>
-public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath, Action<string> log)
+public sealed class StoreCampaign(StoreCampaignOptions options, Action<string> log)
 {
     /// <summary>Every write's time to live: far longer than a run, shorter than a clock step.</summary>
     public const int TtlSeconds = 1200;
+
+    /// <summary>The run's own folder (the store's data, the servers' logs), deleted when it ends.</summary>
+    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "counter-tests", "campaign-" + Guid.NewGuid().ToString("N"));
 
     /// <summary>The store's <c>ConnectionStrings:redis</c> on the Redis topologies.</summary>
     private string? _connectionString;
@@ -22,13 +25,28 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
 
     public async Task<(CheckReport Report, IReadOnlyList<HistoryEvent> History, IReadOnlyList<FaultPlan> Schedule)> RunAsync()
     {
+        try
+        {
+            return await RunInFolderAsync();
+        }
+        finally
+        {
+            if (Directory.Exists(_dataPath))
+            {
+                Directory.Delete(_dataPath, recursive: true);
+            }
+        }
+    }
+
+    private async Task<(CheckReport Report, IReadOnlyList<HistoryEvent> History, IReadOnlyList<FaultPlan> Schedule)> RunInFolderAsync()
+    {
         var partitions = options.Partitions && RequiredTools.Usable(NetworkPartition.IsAvailable, NetworkPartition.InstallStep);
         await using var disk = _disk = options.DiskFaults && options.Topology == CampaignTopology.Embedded ? await DiskFaults.CreateAsync(log) : null;
         var schedule = options.Topology switch
         {
             CampaignTopology.RedisServer => NemesisSchedule.ForRedisServer(options.Seed, options.Length, partitions),
             CampaignTopology.Garnet => NemesisSchedule.ForGarnet(options.Seed, options.Length, partitions),
-            CampaignTopology.RedisCluster => NemesisSchedule.ForRedisCluster(options.Seed, options.Length, options.LaggingReplicaKills),
+            CampaignTopology.RedisCluster => NemesisSchedule.ForRedisCluster(options.Seed, options.Length),
             _ => NemesisSchedule.ForEmbeddedStore(options.Seed, options.Length, options.ClockSteps, partitions, disk?.Kinds),
         };
         if (options.Partitions && !partitions)
@@ -41,21 +59,21 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
             + "; faults:");
         schedule.ForEach(plan => log("    " + plan));
 
-        await using var redis = options.Topology == CampaignTopology.RedisServer
-            ? await RedisServerProcess.StartAsync(Path.Combine(dataPath, "redis"))
-            : null;
-        await using var garnet = options.Topology == CampaignTopology.Garnet
-            ? await GarnetServerProcess.StartAsync(Path.Combine(dataPath, "garnet"))
-            : null;
+        await using RedisProtocolServerProcess? server = options.Topology switch
+        {
+            CampaignTopology.RedisServer => await RedisServerProcess.StartAsync(Path.Combine(_dataPath, "redis")),
+            CampaignTopology.Garnet => await GarnetServerProcess.StartAsync(Path.Combine(_dataPath, "garnet")),
+            _ => null,
+        };
         await using var partition = partitions ? new NetworkPartition() : null;
         using var startup = TestTimeouts.StartupSource();
         await using var cluster = options.Topology == CampaignTopology.RedisCluster
             ? await RedisCluster.StartAsync(startup.Token)
             : null;
-        _connectionString = redis?.ConnectionString ?? garnet?.ConnectionString ?? cluster?.ConnectionString;
+        _connectionString = server?.ConnectionString ?? cluster?.ConnectionString;
         var history = new HistoryRecorder();
         var keys = Enumerable.Range(0, options.Keys).Select(i => $"campaign-k{i}").ToArray();
-        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history, (IRedisProtocolServer?)redis ?? garnet, cluster, new Random(options.Seed), partition, disk);
+        await using var nemesis = new StoreNemesis(await StartAsync(null), StartAsync, history, server, cluster, new Random(options.Seed), partition, disk);
         // Below the longest pause, so paused operations time out and are recorded as unknown (info).
         using var http = new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(1) })
         {
@@ -116,7 +134,7 @@ public sealed class StoreCampaign(StoreCampaignOptions options, string dataPath,
         {
             environment["Testing__FaultInjection"] = "true";
         }
-        var store = await KvStoreProcess.StartAsync(_disk?.DataPath(dataPath) ?? dataPath, environment: environment, url: url, dll: options.StoreDll, launcher: _disk?.Launcher);
+        var store = await KvStoreProcess.StartAsync(_disk?.DataPath(_dataPath) ?? _dataPath, environment: environment, url: url, dll: options.StoreDll, launcher: _disk?.Launcher);
         if (options.IgnoreConditions)
         {
             using var client = store.CreateClient();

@@ -31,9 +31,6 @@ public sealed record StoreCampaignOptions
     /// <summary>A name for the run's files and report: topology, seed, and what is special about it.</summary>
     public string Name => $"{TopologyName}-{Seed}";
 
-    /// <summary>On a Redis Cluster, also kills primaries whose replica was first cut off (<c>primary-kill-lagging-replica</c>).</summary>
-    public bool LaggingReplicaKills { get; init; } = true;
-
     /// <summary>Adds wall-clock steps to the kills and pauses; every write then carries a ttl the steps cross.</summary>
     public bool ClockSteps { get; init; }
 

@@ -17,7 +17,7 @@ namespace Counter.Tests.Campaign;
 /// The embedded store's disk faults are <paramref name="disk"/>'s (<see cref="DiskFaults"/>).
 /// </summary>
 public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStoreProcess>> restart, HistoryRecorder history,
-    IRedisProtocolServer? redis = null, RedisCluster? cluster = null, Random? targets = null, NetworkPartition? partition = null, DiskFaults? disk = null) : IAsyncDisposable
+    RedisProtocolServerProcess? redis = null, RedisCluster? cluster = null, Random? targets = null, NetworkPartition? partition = null, DiskFaults? disk = null) : IAsyncDisposable
 {
     public KvStoreProcess Store { get; private set; } = store;
 
@@ -103,7 +103,7 @@ public sealed class StoreNemesis(KvStoreProcess store, Func<Uri, Task<KvStorePro
         }
     }
 
-    private IRedisProtocolServer Redis => redis ?? throw new InvalidOperationException("A Redis fault without a Redis-protocol server.");
+    private RedisProtocolServerProcess Redis => redis ?? throw new InvalidOperationException("A Redis fault without a Redis-protocol server.");
 
     /// <summary>Drops every packet to and from the store's port (clients) or its server's (backend) for the plan's duration, then heals.</summary>
     private async Task<(string Target, long Healed)> PartitionAsync(FaultPlan plan)

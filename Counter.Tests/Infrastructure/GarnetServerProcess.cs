@@ -14,77 +14,44 @@ namespace Counter.Tests.Infrastructure;
 /// each answer, Lua scripts atomic, a password from an owner-only config file. Unlike the AppHost it
 /// listens on a loopback TCP port, not a Unix socket, so that a test can cut the store from it with
 /// port rules (<see cref="NetworkPartition"/>). A kill (-9) and a restart over the same folder replay
-/// the log. The folder is deleted on dispose.
+/// the log.
 /// </summary>
-public sealed class GarnetServerProcess : IRedisProtocolServer, IAsyncDisposable
+public sealed class GarnetServerProcess : RedisProtocolServerProcess
 {
-    private readonly string _folder;
     private readonly string _password = Convert.ToHexString(RandomNumberGenerator.GetBytes(24));
     private readonly Queue<string> _output = new();
-    private Process _launcher;
     private int _server;
 
-    private GarnetServerProcess(string folder, int port)
+    private GarnetServerProcess(string folder)
+        : base(folder)
     {
-        _folder = folder;
-        Port = port;
         var config = Path.Combine(folder, "auth.conf");
         OwnerOnly.CreateFile(config);
         File.WriteAllText(config, $$"""{"AuthenticationMode":"Password","Password":"{{_password}}"}""", Encoding.UTF8);
-        _launcher = Launch();
     }
 
-    public string Name => "garnet-server";
-
-    public int Port { get; }
+    public override string Name => "garnet-server";
 
     /// <summary>The store's <c>ConnectionStrings:redis</c> (it holds the password: never log it).</summary>
-    public string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)},password={_password}";
+    public override string ConnectionString => $"127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)},password={_password}";
 
-    public static async Task<GarnetServerProcess> StartAsync(string folder)
+    /// <summary>The server itself, a child of <c>dotnet tool run</c>.</summary>
+    protected override int ServerProcessId => _server;
+
+    public static Task<GarnetServerProcess> StartAsync(string folder)
     {
         OwnerOnly.CreateFolder(folder);
-        var server = new GarnetServerProcess(folder, LoopbackPort.Free());
-        try
-        {
-            await server.WaitReadyAsync();
-            return server;
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
+        return LaunchedAsync(new GarnetServerProcess(folder));
     }
 
-    /// <summary>SIGKILL to the server and the <c>dotnet tool run</c> that started it: nothing flushed beyond what each commit wait made durable.</summary>
-    public async Task KillAsync()
-    {
-        _launcher.Kill(entireProcessTree: true);
-        await _launcher.WaitForExitAsync().WaitAsync(TestTimeouts.Request);
-    }
-
-    /// <summary>Starts the server again over the same folder and port, and waits until it has recovered its log.</summary>
-    public async Task RestartAsync()
-    {
-        _launcher.Dispose();
-        _launcher = Launch();
-        await WaitReadyAsync();
-    }
-
-    /// <summary>SIGSTOP to the server itself (a child of <c>dotnet tool run</c>); <see cref="ResumeAsync"/> wakes it.</summary>
-    public Task PauseAsync() => Signals.SendAsync(_server, "STOP");
-
-    public Task ResumeAsync() => Signals.SendAsync(_server, "CONT");
-
-    private Process Launch()
+    protected override Process Launch()
     {
         var start = new ProcessStartInfo("dotnet",
         [
             "tool", "run", "garnet-server", "--", "--bind", "127.0.0.1", "--port", Port.ToString(CultureInfo.InvariantCulture),
             "--memory", "512m", "--lua", "true", "--lua-transaction-mode", "true",
-            "--aof", "--recover", "--checkpointdir", _folder, "--device-type", "RandomAccess", "--aof-commit-wait",
-            "--config-import-path", Path.Combine(_folder, "auth.conf"),
+            "--aof", "--recover", "--checkpointdir", Folder, "--device-type", "RandomAccess", "--aof-commit-wait",
+            "--config-import-path", Path.Combine(Folder, "auth.conf"),
         ])
         {
             WorkingDirectory = Repository.Root, // Where the tool manifest is.
@@ -113,28 +80,23 @@ public sealed class GarnetServerProcess : IRedisProtocolServer, IAsyncDisposable
         }
     }
 
-    /// <summary>Until AUTH and PING answer (Garnet recovers its log before it listens); then finds the server's process.</summary>
-    private async Task WaitReadyAsync()
+    protected override string StartFailureDetail()
     {
-        var deadline = Stopwatch.StartNew();
-        while (!await PingAsync())
+        lock (_output)
         {
-            if (_launcher.HasExited || deadline.Elapsed > TestTimeouts.Startup)
-            {
-                string printed;
-                lock (_output)
-                {
-                    printed = string.Join('\n', _output);
-                }
-                throw new TimeoutException($"garnet-server on port {Port} did not answer PING within {TestTimeouts.Startup} (exited: {_launcher.HasExited}):\n{printed}");
-            }
-            await Task.Delay(100);
+            return "\n" + string.Join('\n', _output);
         }
-        using var server = GarnetProcesses.Find(_folder).Where(process => process.Id != _launcher.Id).Single();
+    }
+
+    /// <summary>The server's process, found by its folder among the processes under the launcher.</summary>
+    protected override void OnAnswering()
+    {
+        using var server = GarnetProcesses.Find(Folder).Where(process => process.Id != Process.Id).Single();
         _server = server.Id;
     }
 
-    private async Task<bool> PingAsync()
+    /// <summary>AUTH and PING answer (Garnet recovers its log before it listens).</summary>
+    protected override async Task<bool> AnswersAsync()
     {
         try
         {
@@ -160,30 +122,6 @@ public sealed class GarnetServerProcess : IRedisProtocolServer, IAsyncDisposable
         catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
         {
             return false;
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_launcher.HasExited)
-            {
-                await KillAsync(); // SIGKILL ends a paused server too.
-            }
-        }
-        catch (InvalidOperationException)
-        {
-            // Already gone.
-        }
-        _launcher.Dispose();
-        try
-        {
-            Directory.Delete(_folder, recursive: true);
-        }
-        catch (IOException)
-        {
-            // In /tmp; the server's last write may race the delete.
         }
     }
 }

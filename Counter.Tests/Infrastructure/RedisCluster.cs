@@ -118,6 +118,10 @@ public sealed class RedisCluster : IAsyncDisposable
     public async Task<IReadOnlyList<int>> PrimaryPortsAsync() =>
         (await NodesAsync(LiveNode)).Nodes.Where(IsLivePrimary).Select(PortOf).ToList();
 
+    /// <summary>The port of the primary that serves <paramref name="key"/>'s hash slot now.</summary>
+    public async Task<int> PrimaryForAsync(string key) =>
+        PortOf((await NodesAsync(LiveNode)).GetBySlot(key) ?? throw new InvalidOperationException($"No primary serves the slot of {key}."));
+
     /// <summary>
     /// The port of the live replica of the primary on <paramref name="primaryPort"/>, once that
     /// primary's own map shows one. Its map learns of a fresh replica by gossip, which can come after

@@ -34,6 +34,44 @@ public sealed class RedisClusterKvStoreKeysApiTests(RedisClusterAppFixture app) 
         Assert.Equal(HttpStatusCode.OK, bulk.StatusCode);
     }
 
+    /// <summary>
+    /// A read serves only what a failover cannot undo: with the key's replica stopped, a write is
+    /// answered 503 (its replica wait falls short) yet applied on the primary, and a read of the key is
+    /// refused too instead of returning that write, which a promoted replica would not have. Once the
+    /// replica is back and in sync, the read returns it.
+    /// </summary>
+    [Fact]
+    public async Task AReadDoesNotServeAWriteTheReplicaLacks()
+    {
+        using var store = app.CreateStoreClient();
+        var key = $"r{Guid.NewGuid():N}";
+        using var created = await store.PutAsync($"/v1/keys/{key}", JsonContent.Create(1));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        using var startup = TestTimeouts.StartupSource();
+        var replica = await app.Cluster.WaitForReplicaOfAsync(await app.Cluster.PrimaryForAsync("kv:" + key), startup.Token);
+
+        await app.Cluster.PauseAsync(replica);
+        HttpResponseMessage unconfirmed, read;
+        try
+        {
+            unconfirmed = await store.PutAsync($"/v1/keys/{key}", JsonContent.Create(2));
+            read = await store.GetAsync($"/v1/keys/{key}");
+        }
+        finally
+        {
+            await app.Cluster.ResumeAsync(replica);
+        }
+        await app.Cluster.WaitHealthyAsync(startup.Token);
+        using var afterwards = await store.GetAsync($"/v1/keys/{key}");
+
+        await ProblemAssert.IsAsync(unconfirmed, HttpStatusCode.ServiceUnavailable, "may not survive a failover");
+        await ProblemAssert.IsAsync(read, HttpStatusCode.ServiceUnavailable, "a failover could undo it");
+        Assert.Equal(HttpStatusCode.OK, afterwards.StatusCode);
+        Assert.Equal("2", await afterwards.Content.ReadAsStringAsync());
+        unconfirmed.Dispose();
+        read.Dispose();
+    }
+
     /// <summary>A manual failover after the second page: the slots move to other nodes mid-listing.</summary>
     protected override async Task BetweenPagesAsync(int pagesRead)
     {

@@ -13,69 +13,67 @@ namespace Counter.Tests.Reliability;
 /// expected and fails only if it did not run. <see cref="CampaignEnvironment"/> replays a seed or sets the length.
 /// </summary>
 [Trait("Category", "Reliability")]
-public sealed class RedisCampaignTests(ITestOutputHelper output) : IDisposable
+public sealed class RedisCampaignTests(ITestOutputHelper output)
 {
-    private readonly string _dataPath = Path.Combine(Path.GetTempPath(), "counter-tests", "campaign-" + Guid.NewGuid().ToString("N"));
-
     [Fact]
     public async Task EveryKeyStaysLinearizableThroughKillsAndPausesOfRedisServerAndTheStore()
     {
         RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);
         var options = new StoreCampaignOptions { Seed = CampaignEnvironment.Seed(), Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(30)), Topology = CampaignTopology.RedisServer, Partitions = true };
-        var (report, _, schedule) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();
+        var (report, _, schedule) = await new StoreCampaign(options, output.WriteLine).RunAsync();
 
-        Assert.True(report.Valid, $"Seed {options.Seed}: {report.Anomalies.Count} anomalies, {report.Undecided.Count} keys unknown:\n{report.Describe()}");
-        Assert.True(report.StoreOutcomes.GetValueOrDefault(Outcome.Ok) >= 100, "The workload barely ran: " + report.Describe());
-        Assert.Equal(schedule.Count, report.Faults.Count);
+        CampaignAssert.Held(report, options, schedule);
     }
 
     [Fact]
     public async Task OnAClusterWithReplicaAcknowledgementsEveryKeyStaysLinearizableThroughPrimaryKills()
     {
         RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);
-        // A lagging replica's promotion exposes the open finding in docs/reliability.md (a read may
-        // see a 503-answered write that the failover undoes) in about 1 of 35 such kills: until the
-        // read barrier is built, the short run leaves that fault out; the full size
-        // (CAMPAIGN_SECONDS, bench/campaign.sh) keeps it and reports what it finds.
-        var (report, options) = await RunClusterAsync(replicaAcknowledgements: 1,
-            laggingReplicaKills: Environment.GetEnvironmentVariable("CAMPAIGN_SECONDS") is { Length: > 0 });
+        var (report, options) = await RunClusterAsync(replicaAcknowledgements: 1, CampaignEnvironment.Seed());
 
-        Assert.True(report.Valid, $"Seed {options.Seed}: {report.Anomalies.Count} anomalies, {report.Undecided.Count} keys unknown:\n{report.Describe()}");
+        CampaignAssert.Valid(report, options.Seed);
+    }
+
+    /// <summary>
+    /// The seed whose full-size run (85 s) found a read that returned a 503-answered write which the
+    /// promotion of a lagging replica then undid, before reads became a replica barrier: kept as a
+    /// regression run at that length. The race it needs is rare (about 1 in 35 lagging-replica
+    /// kills), so this run guards more than it reproduces; <c>AReadDoesNotServeAWriteTheReplicaLacks</c>
+    /// reproduces the read every time.
+    /// </summary>
+    [Fact]
+    public async Task TheLaggingReplicaSeedThatOnceReadAnUndoneWriteFindsNothing()
+    {
+        RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);
+        var (report, options) = await RunClusterAsync(replicaAcknowledgements: 1, seed: 171305744, TimeSpan.FromSeconds(85));
+
+        CampaignAssert.Valid(report, options.Seed);
     }
 
     [Fact]
     public async Task OnAClusterWithoutReplicaAcknowledgementsTheLossesFoundAreTheOnesTheDocsAllow()
     {
         RequiredTools.SkipUnless(RedisCluster.IsInstalled, RedisCluster.InstallStep);
-        var (report, _) = await RunClusterAsync(replicaAcknowledgements: 0);
+        var (report, _) = await RunClusterAsync(replicaAcknowledgements: 0, CampaignEnvironment.Seed());
 
         // Anomalies are reported (as expected by the docs), not failed on; every key must still be decided.
         Assert.Empty(report.Undecided);
         Assert.All(report.Anomalies, anomaly => Assert.Equal("not linearizable", anomaly.Kind));
     }
 
-    private async Task<(CheckReport Report, StoreCampaignOptions Options)> RunClusterAsync(int replicaAcknowledgements, bool laggingReplicaKills = true)
+    private async Task<(CheckReport Report, StoreCampaignOptions Options)> RunClusterAsync(int replicaAcknowledgements, int seed, TimeSpan? length = null)
     {
         var options = new StoreCampaignOptions
         {
-            Seed = CampaignEnvironment.Seed(),
-            Length = CampaignEnvironment.Length(TimeSpan.FromSeconds(22)),
+            Seed = seed,
+            Length = length ?? CampaignEnvironment.Length(TimeSpan.FromSeconds(22)),
             Topology = CampaignTopology.RedisCluster,
             ReplicaAcknowledgements = replicaAcknowledgements,
             Keys = 9, // Every primary holds some: a killed primary always costs the workload something.
-            LaggingReplicaKills = laggingReplicaKills,
         };
-        var (report, _, _) = await new StoreCampaign(options, _dataPath, output.WriteLine).RunAsync();
-        Assert.True(report.StoreOutcomes.GetValueOrDefault(Outcome.Ok) >= 100, "The workload barely ran: " + report.Describe());
+        var (report, _, _) = await new StoreCampaign(options, output.WriteLine).RunAsync();
+        CampaignAssert.Ran(report);
         Assert.True(report.Faults.Count > 0, "The nemesis injected no fault: " + report.Describe());
         return (report, options);
-    }
-
-    public void Dispose()
-    {
-        if (Directory.Exists(_dataPath))
-        {
-            Directory.Delete(_dataPath, recursive: true);
-        }
     }
 }

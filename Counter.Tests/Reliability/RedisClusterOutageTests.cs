@@ -47,7 +47,7 @@ public sealed class RedisClusterOutageTests(RedisClusterOutageAppFixture app)
             Assert.True(watch.Elapsed < LoadDriver.PageBound, $"GET {key} took {watch.Elapsed}.");
             if (onVictim.Contains(key))
             {
-                await ProblemAssert.IsAsync(get, HttpStatusCode.ServiceUnavailable, "applied");
+                await ProblemAssert.IsAsync(get, HttpStatusCode.ServiceUnavailable, "did not answer");
             }
             else
             {

@@ -26,11 +26,9 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
     public Task<StoredEntry?> GetAsync(string key, CancellationToken cancellationToken) =>
         Guarded(() => GetCoreAsync(key, cancellationToken));
 
-    private async Task<StoredEntry?> GetCoreAsync(string key, CancellationToken cancellationToken)
-    {
-        var fields = await Db.HashGetAsync(Namespace + key, ["val", "ver", "exp"]);
-        return ToEntry(key, fields);
-    }
+    private async Task<StoredEntry?> GetCoreAsync(string key, CancellationToken cancellationToken) => _replicaAcknowledgements == 0
+        ? ToEntry(key, await Db.HashGetAsync(Namespace + key, ["val", "ver", "exp"]))
+        : await ReadReplicatedAsync(key);
 
     /// <summary>
     /// One MULTI/EXEC per hash slot: all or nothing on one server; on a cluster, all or nothing
