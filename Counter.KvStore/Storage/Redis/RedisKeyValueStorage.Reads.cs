@@ -10,21 +10,18 @@ namespace Counter.KvStore.Storage.Redis;
 /// replica that missed it then be promoted, a later read would see the older value again, and reads
 /// would not be linearizable.
 ///
-/// So the read is a barrier, pipelined on the slot primary's one connection with redirects refused,
-/// as the writes are (RedisKeyValueStorage.Writes.cs): the read; a write to the slot's barrier key;
-/// a WAIT. Redis commands on one connection run in order and a WAIT waits for everything its
-/// connection wrote, so the barrier write makes the WAIT cover everything the primary had applied when
-/// it served the read, whichever connection wrote it. Fewer replicas in time: 503, and the read may be
-/// tried again. A read costs one replicated write of a few bytes; without replica acknowledgements a
+/// So the read goes to the slot's primary with redirects refused, as the writes do
+/// (RedisKeyValueStorage.Writes.cs), and is answered only once a replica barrier sent after it on the
+/// same connection is confirmed (<see cref="RedisReadBarrier"/>, shared by the reads in flight).
+/// Fewer replicas in time: 503, and the read may be tried again. Without replica acknowledgements a
 /// read is a plain HMGET.
 /// </summary>
 public sealed partial class RedisKeyValueStorage
 {
-    /// <summary>How long the barrier key outlives its last read (it only has to exist while its WAIT runs).</summary>
-    private const string BarrierLifetimeMs = "60000";
-
     /// <summary>A key in each hash slot for the read barrier's write, outside the store's namespace so no listing sees it; built on first use.</summary>
     private string[]? _barrierKeys;
+
+    private readonly RedisReadBarrier _readBarrier = new(options.Value.ReplicaAcknowledgements, ReplicaWaitMs, OnThisPrimary);
 
     private async Task<StoredEntry?> ReadReplicatedAsync(string key)
     {
@@ -36,11 +33,8 @@ public sealed partial class RedisKeyValueStorage
                 throw new StorageUnavailableException("The Redis-protocol server did not answer.", unreachable);
             }
             var read = Started(() => server.ExecuteAsync("HMGET", [redisKey, "val", "ver", "exp"], OnThisPrimary));
-            var barrier = Started(() => server.ExecuteAsync("SET", [BarrierKey(redisKey), "1", "PX", BarrierLifetimeMs], OnThisPrimary));
-            var wait = Started(() => server.ExecuteAsync("WAIT", [_replicaAcknowledgements, ReplicaWaitMs], OnThisPrimary));
+            var replicated = _readBarrier.AfterAsync(server, BarrierKey(redisKey));
             var (fields, failure, _) = await OutcomeOf(read);
-            await OutcomeOf(barrier);
-            var confirmed = await OutcomeOf(wait);
             if (failure is RedisServerException refused && IsRetryable(refused) && round == 0)
             {
                 continue; // The slot moved; the client's map now names its primary.
@@ -49,7 +43,7 @@ public sealed partial class RedisKeyValueStorage
             {
                 throw new StorageUnavailableException("The Redis-protocol server did not answer.", failure);
             }
-            if (confirmed.Failure is not null || (long)confirmed.Reply! < _replicaAcknowledgements)
+            if (!await replicated)
             {
                 throw new StorageUnavailableException(string.Create(CultureInfo.InvariantCulture,
                     $"The primary has the value, but not yet {_replicaAcknowledgements} replica(s) within {ReplicaWaitMs} ms; a failover could undo it, so it is not served. Read again."));
