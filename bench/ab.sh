@@ -9,6 +9,7 @@
 #   ROUNDS=4 SECONDS_PER_ROUND=6 MODE=ServerSide|Cookie USERS=32
 #   BACKEND=embedded (default) or BACKEND=cluster: both stores on one Redis Cluster the script starts
 #   (3 primaries + 3 replicas, each write waiting for its replica: Storage:Redis:ReplicaAcknowledgements=1)
+#   LOAD=pages (default: users loading pages from web) or LOAD=kv-get (single-key GETs from each side's store)
 #   TELEMETRY=shipped (the default: the OpenTelemetry SDK on, as a user runs the services; no
 #   exporter, since no dashboard is listening) or TELEMETRY=off (OTEL_SDK_DISABLED=true)
 # The environment strings apply to both the web and the store process of their side; STORE_A,
@@ -75,13 +76,24 @@ start B "${2:-}" 5323 5324
 # Each wrk run appends one JSON object to the results file (bench/result.lua: pages, latency, each
 # process's CPU and memory); bench/results.py prints the rounds, the peaks and the mean B/A from it.
 results="${RESULTS:-$(mktemp /tmp/counter-ab-XXXXXX.jsonl)}"; : >"$results"
-load() { # side port seconds round
-  BENCH_RESULTS="$results" BENCH_RUN="kind=ab;side=$1;round=$4" BENCH_PROCESSES="web=$(eval echo "\$web_$1") store=$(eval echo "\$kv_$1")" \
-    BENCH_DIR="$here/bench" COOKIES_FILE="$work/cookies$1" wrk -t"$users" -c"$users" -d"$3s" --timeout 5s -s "$here/bench/session.lua" "http://127.0.0.1:$2/" >/dev/null
+case "${LOAD:-pages}" in
+  pages) port_A=5322; port_B=5324; script="$here/bench/session.lua" ;;
+  kv-get) # One session-sized key per side, read over and over from the store itself.
+    port_A=5321; port_B=5323; script="$here/bench/kv.lua"
+    for p in 5321 5323; do
+      curl -fs -o /dev/null -X PUT -H "Authorization: Bearer $operations_credential" -H 'Content-Type: application/json' \
+        -d '{"v":1,"data":{"count":42}}' "http://127.0.0.1:$p/v1/keys/bench-key"
+    done ;;
+  *) echo "LOAD must be pages or kv-get" >&2; exit 2 ;;
+esac
+load() { # side seconds round
+  BENCH_RESULTS="$results" BENCH_RUN="kind=ab;side=$1;round=$3" BENCH_PROCESSES="web=$(eval echo "\$web_$1") store=$(eval echo "\$kv_$1")" \
+    BENCH_DIR="$here/bench" COOKIES_FILE="$work/cookies$1" KV_CREDENTIAL=$operations_credential \
+    wrk -t"$users" -c"$users" -d"$2s" --timeout 5s -s "$script" "http://127.0.0.1:$(eval echo "\$port_$1")/" >/dev/null
 }
-load A 5322 12 0; load B 5324 12 0 # JIT warm-up (tiered PGO)
+load A 12 0; load B 12 0 # JIT warm-up (tiered PGO)
 for i in $(seq 1 "$rounds"); do
-  load A 5322 "$secs" "$i"; load B 5324 "$secs" "$i"
+  load A "$secs" "$i"; load B "$secs" "$i"
   python3 "$here/bench/results.py" ab "$results" --round "$i"
 done
 python3 "$here/bench/results.py" ab "$results" --totals
