@@ -14,13 +14,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 for p in Counter.Web Counter.KvStore; do dotnet build "$root/$p" -c Release -v q -nologo >/dev/null; done
 env_common="Logging__LogLevel__Default=Warning OTEL_SDK_DISABLED=true DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 ${EXTRA:-}"
-# shellcheck disable=SC2086
-env $env_common ASPNETCORE_URLS=http://127.0.0.1:5331 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" \
-  dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
-# shellcheck disable=SC2086
-env $env_common ASPNETCORE_URLS=http://127.0.0.1:5332 KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret KeyRing__KeyEncryptionKey=$secret \
-  KvStoreClient__BaseAddress=http://127.0.0.1:5331 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
-wait_up http://127.0.0.1:5331/health; wait_up http://127.0.0.1:5332/health
+# shellcheck disable=SC2086 # a word list on purpose
+start_counter 5331 5332 $env_common
 make_sessions 5332 "$users" "$work/cookies" "$work/jar"
 # The measured run is one JSON object in the results file (bench/result.lua), round 0 the warm-up.
 results="${RESULTS:-$(mktemp /tmp/counter-profile-XXXXXX.jsonl)}"; : >"$results"

@@ -16,13 +16,8 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 for p in Counter.Web Counter.KvStore; do dotnet build "$root/$p" -c Release -v q -nologo >/dev/null; done
 q="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning ${EXTRA:-}"
-# shellcheck disable=SC2086
-env $q ASPNETCORE_URLS=http://127.0.0.1:5412 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" \
-  dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
-# shellcheck disable=SC2086
-env $q ASPNETCORE_URLS=http://127.0.0.1:5413 KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret KeyRing__KeyEncryptionKey=$secret \
-  KvStoreClient__BaseAddress=http://127.0.0.1:5412 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
-wait_up http://127.0.0.1:5412/health; wait_up http://127.0.0.1:5413/health
+# shellcheck disable=SC2086 # a word list on purpose
+start_counter 5412 5413 $q
 make_sessions 5413 "$users" "$work/cookies" "$work/jar"
 # Each slice is one wrk run, one JSON object in the results file (bench/result.lua); slice 0 is the warm-up.
 results="${RESULTS:-$(mktemp /tmp/counter-stalls-XXXXXX.jsonl)}"; : >"$results"
