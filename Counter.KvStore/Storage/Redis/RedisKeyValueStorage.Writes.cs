@@ -38,7 +38,12 @@ public sealed partial class RedisKeyValueStorage
     /// What a script did: its reply, or the failure that kept it from running (or from being known to
     /// have run). <see cref="Unconfirmed"/>: it ran, but too few replicas confirmed what it wrote.
     /// </summary>
-    private readonly record struct ScriptOutcome(RedisResult? Reply, Exception? Failure, bool Unconfirmed = false);
+    private readonly record struct ScriptOutcome(RedisResult? Reply, Exception? Failure, bool Unconfirmed = false)
+    {
+        /// <summary>It failed before the client wrote it to a server (no connected primary, or still queued when the connection failed): certainly not applied.</summary>
+        public bool NeverSent => Failure is RedisConnectionException { CommandStatus: CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog }
+            or RedisTimeoutException { Commandstatus: CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog };
+    }
 
     /// <summary>Runs each call and returns each one's own outcome, in order; never throws for one call's failure.</summary>
     private async Task<ScriptOutcome[]> RunScriptsAsync(IReadOnlyList<ScriptCall> calls)
@@ -110,7 +115,7 @@ public sealed partial class RedisKeyValueStorage
     /// for a reconnect attempt, so that the other writes of its batch (other users' saves, on healthy
     /// shards) are answered within web's time limit.
     /// </summary>
-    private RedisException? PrimaryFor(RedisKey key, out IServer server)
+    private RedisConnectionException? PrimaryFor(RedisKey key, out IServer server)
     {
         try
         {
@@ -120,12 +125,16 @@ public sealed partial class RedisKeyValueStorage
         {
             // The client throws InvalidOperationException when no connected server owns the slot.
             server = null!;
-            return new RedisException("No connected primary owns this key's hash slot.", ex);
+            return NotSent("No connected primary owns this key's hash slot.", ex);
         }
-        return server.IsConnected ? null : new RedisException("The primary for this key's hash slot is not connected.");
+        return server.IsConnected ? null : NotSent("The primary for this key's hash slot is not connected.", null);
     }
 
-    private RedisException? PrimaryFor(RedisKey key) => PrimaryFor(key, out _);
+    private RedisConnectionException? PrimaryFor(RedisKey key) => PrimaryFor(key, out _);
+
+    /// <summary>A command that was never sent, as the client reports one: see <see cref="ScriptOutcome.NeverSent"/>.</summary>
+    private static RedisConnectionException NotSent(string message, Exception? cause) =>
+        new(ConnectionFailureType.UnableToConnect, CommandFlags.None, message, cause, CommandStatus.WaitingToBeSent);
 
     /// <summary>The slot moved (MOVED), or the server does not have the script yet (a promoted replica: NOSCRIPT).</summary>
     private static bool IsRetryable(RedisServerException refused) =>
@@ -158,7 +167,9 @@ public sealed partial class RedisKeyValueStorage
 
     /// <summary>A failed or unconfirmed write as the engines' common failure (503; names no key).</summary>
     private StorageUnavailableException Unavailable(ScriptOutcome outcome) => outcome.Failure is { } failure
-        ? new StorageUnavailableException("The Redis-protocol server did not answer; the operation may not have been applied.", failure)
+        ? new StorageUnavailableException(outcome.NeverSent
+            ? "The Redis-protocol server for this key could not be reached; the write was not applied."
+            : "The Redis-protocol server did not answer; the operation may not have been applied.", failure)
         : new StorageUnavailableException(string.Create(CultureInfo.InvariantCulture,
             $"The write reached the primary but not {_replicaAcknowledgements} replica(s) within {ReplicaWaitMs} ms; it may not survive a failover."));
 
