@@ -96,9 +96,9 @@ public sealed class StoreCampaign(StoreCampaignOptions options, Action<string> l
         var last = new StoreClient(options.Clients, http, history, keys, new Random(options.Seed));
         foreach (var key in keys)
         {
-            if (!await last.ReadAsync(key))
+            if (!await last.ReadUntilServedAsync(key, TestTimeouts.Request))
             {
-                throw new InvalidOperationException($"The store did not answer the last read of {key} after every fault was healed.");
+                throw new InvalidOperationException($"The store did not serve the last read of {key} within {TestTimeouts.Request} after every fault was healed.");
             }
         }
 

@@ -42,7 +42,28 @@ public sealed class StoreClient(int process, HttpClient http, HistoryRecorder hi
     }
 
     /// <summary>Reads a key (used at the end of a run, once every fault is healed, to see what stayed).</summary>
-    public async Task<bool> ReadAsync(string key)
+    public async Task<bool> ReadAsync(string key) => (await ReadOnceAsync(key)).Answered;
+
+    /// <summary>
+    /// Reads a key until the store serves it (200 or 404), each attempt recorded, for at most
+    /// <paramref name="bound"/>: the last read of a run. A store just healed may refuse a read for a
+    /// moment (503: on a cluster, a replica still catching up).
+    /// </summary>
+    public async Task<bool> ReadUntilServedAsync(string key, TimeSpan bound)
+    {
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!(await ReadOnceAsync(key)).Served)
+        {
+            if (deadline.Elapsed > bound)
+            {
+                return false;
+            }
+            await Task.Delay(200, CancellationToken.None);
+        }
+        return true;
+    }
+
+    private async Task<(bool Answered, bool Served)> ReadOnceAsync(string key)
     {
         var invoke = history.Now;
         var answer = await SendAsync(new HttpRequestMessage(HttpMethod.Get, $"/v1/keys/{key}"));
@@ -59,7 +80,7 @@ public sealed class StoreClient(int process, HttpClient http, HistoryRecorder hi
             Id = history.NextId(), Process = process, Key = key, Kind = StoreOperationKind.Read, Invoke = invoke, Return = history.Now,
             Outcome = outcome, Observed = observed, Version = answer.Status == 200 ? answer.Version : null, Note = answer.Note,
         });
-        return answer.Status != 0;
+        return (answer.Status != 0, outcome == Outcome.Ok);
     }
 
     private async Task<bool> PutAsync(string key, Precondition condition)

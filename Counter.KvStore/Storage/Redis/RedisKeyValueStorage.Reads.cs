@@ -43,12 +43,29 @@ public sealed partial class RedisKeyValueStorage
             {
                 throw new StorageUnavailableException("The Redis-protocol server did not answer.", failure);
             }
-            if (!await replicated)
+            if (!await ConfirmedInTimeAsync(replicated))
             {
                 throw new StorageUnavailableException(string.Create(CultureInfo.InvariantCulture,
                     $"The primary has the value, but not yet {_replicaAcknowledgements} replica(s) within {ReplicaWaitMs} ms; a failover could undo it, so it is not served. Read again."));
             }
             return ToEntry(key, (RedisValue[])fields!);
+        }
+    }
+
+    /// <summary>
+    /// Whether the read's barrier was confirmed, waiting at most twice the replica wait: its own barrier
+    /// plus the one in flight before it. A primary that stops answering holds its barrier for the
+    /// client's timeout, and the read answers 503 well before that.
+    /// </summary>
+    private static async Task<bool> ConfirmedInTimeAsync(Task<bool> replicated)
+    {
+        try
+        {
+            return await replicated.WaitAsync(TimeSpan.FromMilliseconds(2 * ReplicaWaitMs));
+        }
+        catch (TimeoutException)
+        {
+            return false;
         }
     }
 

@@ -58,7 +58,20 @@ internal sealed class RedisReadBarrier(int replicas, int waitMs, CommandFlags fl
     {
         for (Barrier? current = barrier; current is not null;)
         {
-            current.Confirmed.SetResult(await ConfirmAsync(server, current.Key));
+            // Whatever happens to one barrier, its reads get an answer and the chain moves on: a chain
+            // left "in flight" would hold every later read of this primary.
+            bool confirmed;
+            try
+            {
+                confirmed = await ConfirmAsync(server, current.Key);
+            }
+#pragma warning disable CA1031 // Any failure means "not confirmed"; the read then answers 503.
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                confirmed = false;
+            }
+            current.Confirmed.SetResult(confirmed);
             lock (chain)
             {
                 current = chain.Next;
