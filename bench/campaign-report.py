@@ -1,34 +1,49 @@
 #!/usr/bin/env python3
-"""Renders bench/campaign-latest.md from a bench/campaign.sh run folder.
+"""Renders bench/campaign-latest.md from bench/campaign.sh run folders.
 
-Usage: campaign-report.py RUNS PICTURES MINUTES [COMMIT]
-RUNS holds one folder per run (topology-seed) with the run's campaign-*.json summary (written by
-Counter.Tests/Campaign/CampaignSummary.cs), report and timeline, and a `status` file of
-"topology seed exit-code" lines. The first run's timeline of each topology and the report of every
-run with an anomaly are copied to PICTURES. Exits 1 if a promised topology had an anomaly or a run
-left no summary.
+Usage: campaign-report.py PICTURES RUNS [RUNS...]
+Each RUNS folder is one bench/campaign.sh run: one folder per run (topology-seed) with the run's
+campaign-*.json summary (written by Counter.Tests/Campaign/CampaignSummary.cs), report and timeline,
+a `status` file of "topology seed exit-code" lines, and `commit` and `minutes` files. A topology
+found in a later RUNS folder replaces its runs from the earlier ones (a re-run after a fix), and the
+table names the commit each topology's runs were built from. The first run's timeline of each
+topology and the report of every run with an anomaly are copied to PICTURES. Exits 1 if a promised
+topology had an anomaly or a key left unknown, or a run left no summary.
 """
 import datetime
 import glob
 import json
 import os
 import shutil
-import subprocess
 import sys
 
-runs_dir, pictures, minutes = sys.argv[1], sys.argv[2], sys.argv[3]
+pictures, folders = sys.argv[1], sys.argv[2:]
 pictures_link = os.path.basename(os.path.normpath(pictures))
 for stale in glob.glob(os.path.join(pictures, "*.svg")) + glob.glob(os.path.join(pictures, "*.txt")):
     os.remove(stale)
 
-runs = []
-with open(os.path.join(runs_dir, "status")) as status:
-    for line in status:
-        topology, seed, code = line.split()
-        folder = os.path.join(runs_dir, f"{topology}-{seed}")
-        summaries = sorted(glob.glob(os.path.join(folder, "campaign-*.json")))
-        summary = json.load(open(summaries[0])) if summaries else None
-        runs.append({"topology": topology, "seed": int(seed), "exit": int(code), "folder": folder, "summary": summary})
+
+def read(folder, name):
+    with open(os.path.join(folder, name)) as f:
+        return f.read().strip()
+
+
+runs, minutes = [], 0
+for runs_dir in folders:
+    commit = read(runs_dir, "commit")
+    minutes += int(read(runs_dir, "minutes"))
+    these = []
+    with open(os.path.join(runs_dir, "status")) as status:
+        for line in status:
+            topology, seed, code = line.split()
+            folder = os.path.join(runs_dir, f"{topology}-{seed}")
+            summaries = sorted(glob.glob(os.path.join(folder, "campaign-*.json")))
+            summary = json.load(open(summaries[0])) if summaries else None
+            these.append({"topology": topology, "seed": int(seed), "exit": int(code), "folder": folder, "summary": summary, "commit": commit})
+    rerun = {r["topology"] for r in these}
+    runs = [r for r in runs if r["topology"] not in rerun] + these
+order = ["embedded", "garnet", "redis-server", "redis-cluster-acks1", "redis-cluster-acks0", "pages"]
+runs.sort(key=lambda r: order.index(r["topology"]) if r["topology"] in order else len(order))
 
 
 def count(run, outcome):
@@ -56,17 +71,16 @@ def verdict(run):
 
 
 failed = [r for r in runs if r["summary"] is None or (not r["summary"]["lossesExpected"] and not r["summary"]["valid"])]
-commit = sys.argv[4] if len(sys.argv) > 4 else subprocess.run(
-    ["git", "-C", os.path.dirname(os.path.abspath(__file__)), "rev-parse", "--short", "HEAD"], capture_output=True, text=True).stdout.strip() or "unknown"
-print(f"### Fault campaign ({datetime.date.today().isoformat()}, {os.cpu_count()} cores, commit {commit}, "
+commits = list(dict.fromkeys(r["commit"] for r in runs))
+print(f"### Fault campaign ({datetime.date.today().isoformat()}, {os.cpu_count()} cores, commit {', '.join(commits)}, "
       f"bash bench/campaign.sh, {minutes} min)")
 print()
 print("Each run: seeded faults against the running store or app while clients record every operation;")
 print("the checker decides from the history alone (docs/reliability.md). `CAMPAIGN_SEED=<seed>` with the")
 print("topology's test replays a run's fault schedule.")
 print()
-print("| topology | runs | workload s | operations | ok | fail | info | faults | anomalies |")
-print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
+print("| topology | commit | runs | workload s | operations | ok | fail | info | faults | anomalies |")
+print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- |")
 topologies = list(dict.fromkeys(r["topology"] for r in runs))
 for topology in topologies:
     of = [r for r in runs if r["topology"] == topology]
@@ -74,8 +88,10 @@ for topology in topologies:
     anomalies = sum(r["summary"]["anomalies"] for r in done)
     expected = any(r["summary"]["lossesExpected"] for r in done)
     missing = len(of) - len(done)
-    found = f"{anomalies}" + (" (expected by the docs)" if expected and anomalies else "") + (f"; {missing} runs left no result" if missing else "")
-    print(f"| {topology} | {len(of)} | {sum(r['summary']['seconds'] for r in done):.0f} | "
+    unknown = sum(1 for r in done if r["summary"]["undecidedKeys"])
+    found = (f"{anomalies}" + (" (expected by the docs)" if expected and anomalies else "")
+             + (f"; {unknown} runs left keys unknown" if unknown else "") + (f"; {missing} runs left no result" if missing else ""))
+    print(f"| {topology} | {of[0]['commit']} | {len(of)} | {sum(r['summary']['seconds'] for r in done):.0f} | "
           f"{sum(count(r, 'ok') + count(r, 'fail') + count(r, 'info') for r in done)} | {sum(count(r, 'ok') for r in done)} | "
           f"{sum(count(r, 'fail') for r in done)} | {sum(count(r, 'info') for r in done)} | {faults(of)} | {found} |")
 print()
@@ -100,5 +116,5 @@ for topology in topologies:
         print(f"![{topology}, seed {first['seed']}]({pictures_link}/{topology}.svg)")
         print()
 print("Every promised topology: 0 anomalies." if not failed else
-      f"FAILED: {len(failed)} runs on promised topologies found anomalies or left no result.")
+      f"FAILED: {len(failed)} runs on promised topologies found anomalies, left keys unknown or left no result.")
 sys.exit(1 if failed else 0)

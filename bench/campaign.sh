@@ -5,6 +5,7 @@
 #   SEEDS=2 SECONDS_PER_RUN=20 bash bench/campaign.sh      # shorter
 #   TOPOLOGIES="embedded garnet" CAMPAIGN_SEEDS="595890607 33" bash bench/campaign.sh   # replay given seeds
 #   CAMPAIGN_KVSTORE_DLL=/path/Counter.KvStore.dll ...     # run the store campaigns against another build
+#   TOPOLOGIES=garnet EARLIER_RUNS=/tmp/counter-campaign.XXXX bash bench/campaign.sh  # re-run one topology, report with the rest
 # Each run is one of the campaign tests (Counter.Tests/Reliability) with CAMPAIGN_SEED and
 # CAMPAIGN_SECONDS set; it saves its summary (JSON), report, history and timeline, and
 # bench/campaign-report.py renders the table from the summaries. Exit status 1 if any run on a
@@ -42,10 +43,13 @@ for topology in $topologies; do
     echo "$topology $seed $status" >>"$runs/status"
   done
 done
-minutes=$(( ( $(date +%s) - started + 59 ) / 60 ))
+echo $(( ( $(date +%s) - started + 59 ) / 60 )) >"$runs/minutes"
+echo "$commit" >"$runs/commit"
 mkdir -p "$pictures"
 status=0
-python3 "$root/bench/campaign-report.py" "$runs" "$pictures" "$minutes" "$commit" >"$out" || status=$?
+# EARLIER_RUNS="folder ...": earlier runs' folders whose topologies this run did not repeat join the report.
+# shellcheck disable=SC2086 # a list of folders
+python3 "$root/bench/campaign-report.py" "$pictures" ${EARLIER_RUNS:-} "$runs" >"$out" || status=$?
 cat "$out"
 echo "Runs (histories, reports, test logs) kept in $runs" >&2
 exit "$status"
