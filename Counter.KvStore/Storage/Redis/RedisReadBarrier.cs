@@ -81,19 +81,13 @@ internal sealed class RedisReadBarrier(int replicas, int waitMs, CommandFlags fl
         }
     }
 
+    /// <summary>The barrier itself; a failure is caught by <see cref="SendAsync"/>, which answers its reads "not confirmed".</summary>
     private async Task<bool> ConfirmAsync(IServer server, string barrierKey)
     {
-        try
-        {
-            var write = server.ExecuteAsync("SET", [barrierKey, "1", "PX", "60000"], flags);
-            var wait = server.ExecuteAsync("WAIT", [replicas, waitMs], flags);
-            await write;
-            return (long)await wait >= replicas;
-        }
-        catch (Exception ex) when (ex is RedisException or TimeoutException)
-        {
-            return false;
-        }
+        var write = server.ExecuteAsync("SET", [barrierKey, "1", "PX", "60000"], flags);
+        var wait = server.ExecuteAsync("WAIT", [replicas, waitMs], flags);
+        await write;
+        return (long)await wait >= replicas;
     }
 
     private sealed class Chain
