@@ -31,6 +31,6 @@ public static class CampaignFiles
             File.WriteAllText(stem + ".json", summary + "\n");
         }
         log($"History, report and timeline saved as {string.Join(" and ", folders.Select(folder => Path.Combine(folder, $"campaign-{name}.{{jsonl,txt,json,svg}}")))} "
-            + "(HistoryFile.Load, then HistoryChecker.Check, checks a history again).");
+            + "(dotnet run bench/check-history.cs -- <history>.jsonl checks a history again).");
     }
 }

@@ -23,6 +23,11 @@ namespace Counter.Tests.Campaign;
 /// left never took effect, or took effect after everything the history saw). An <c>info</c> write whose
 /// value no answer ever shows is left out too: applying it can only block later operations, never
 /// explain them.</para>
+/// <para>Each value is written once, so once the key leaves a value it never holds it again: the
+/// <c>info</c> operations that require that value are retired at that step, as if taken. Whether they
+/// took effect then no longer changes what may follow, so the memo merges the two branches, and the
+/// search does not step over them again. Without this, the retried writes of a failover (hundreds of
+/// unknown deletes per key) kept the search from deciding.</para>
 /// </remarks>
 internal sealed class RegisterSearch
 {
@@ -206,7 +211,25 @@ internal sealed class RegisterSearch
         var taken = new ulong[(count + 63) / 64];
         ulong takenHash = 0;
         var seen = new HashSet<Explored>();
-        var stack = new Stack<(Entry Call, int State)>();
+        var calls = new Entry[count];
+        for (var e = head.Next; e is not null; e = e.Next)
+        {
+            if (e.IsCall)
+            {
+                calls[e.Op] = e;
+            }
+        }
+        // Unknown operations that require each value: once the key leaves a value it never holds it
+        // again (each value is written once), so they are retired from the search at that step.
+        var waiting = new Dictionary<int, List<int>>();
+        for (var i = 0; i < count; i++)
+        {
+            if (_ops[i].Outcome == Outcome.Info && _requires[i] > Absent)
+            {
+                (waiting.TryGetValue(_requires[i], out var list) ? list : waiting[_requires[i]] = []).Add(i);
+            }
+        }
+        var stack = new Stack<(Entry Call, int State, List<int>? Retired)>();
         var state = Absent;
         long steps = 0;
         var clock = Stopwatch.StartNew();
@@ -226,14 +249,29 @@ internal sealed class RegisterSearch
                 var op = entry.Op;
                 if (TryStep(op, state, out var next))
                 {
-                    taken[op >> 6] |= 1UL << (op & 63);
+                    // Taken, and with it every unknown operation that needed the value the key leaves:
+                    // where they stand (taken or never) no longer changes what may follow, so the
+                    // memo treats both alike.
+                    var retired = next != state && waiting.TryGetValue(state, out var needing)
+                        ? needing.Where(other => other != op && (taken[other >> 6] & (1UL << (other & 63))) == 0).ToList()
+                        : null;
                     var hash = takenHash ^ zobrist[op];
+                    Mark(op);
+                    foreach (var other in retired ?? [])
+                    {
+                        Mark(other);
+                        hash ^= zobrist[other];
+                    }
                     if (seen.Add(new Explored((ulong[])taken.Clone(), next, hash)))
                     {
-                        stack.Push((entry, state));
+                        stack.Push((entry, state, retired));
                         state = next;
                         takenHash = hash;
                         Lift(entry);
+                        foreach (var other in retired ?? [])
+                        {
+                            Lift(calls[other]);
+                        }
                         if (entry.Match is not null)
                         {
                             remaining--;
@@ -241,7 +279,11 @@ internal sealed class RegisterSearch
                         cursor = head.Next;
                         continue;
                     }
-                    taken[op >> 6] &= ~(1UL << (op & 63));
+                    Clear(op);
+                    foreach (var other in retired ?? [])
+                    {
+                        Clear(other);
+                    }
                 }
                 cursor = entry.Next;
             }
@@ -256,9 +298,19 @@ internal sealed class RegisterSearch
                 {
                     break;
                 }
-                var (call, previous) = stack.Pop();
+                var (call, previous, retired) = stack.Pop();
                 state = previous;
-                taken[call.Op >> 6] &= ~(1UL << (call.Op & 63));
+                if (retired is not null)
+                {
+                    // Dancing links: put back in the reverse order they were lifted.
+                    for (var i = retired.Count - 1; i >= 0; i--)
+                    {
+                        Clear(retired[i]);
+                        takenHash ^= zobrist[retired[i]];
+                        Unlift(calls[retired[i]]);
+                    }
+                }
+                Clear(call.Op);
                 takenHash ^= zobrist[call.Op];
                 Unlift(call);
                 if (call.Match is not null)
@@ -274,6 +326,10 @@ internal sealed class RegisterSearch
         }
         var (explanation, involved) = Explain(best.Order, best.State, best.Blocked);
         return new Result(Verdict.NotLinearizable, count, steps, explanation, involved);
+
+        void Mark(int op) => taken[op >> 6] |= 1UL << (op & 63);
+
+        void Clear(int op) => taken[op >> 6] &= ~(1UL << (op & 63));
     }
 
     private static void Lift(Entry call)

@@ -157,6 +157,58 @@ public sealed class LinearizabilityCheckerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void AnUnknownDeleteCannotTakeEffectOnceItsValueWasSuperseded()
+    {
+        var report = Check(
+            Put(1, p: 0, 0, 10, "a", v: 1),
+            Delete(2, p: 1, 20, 30, ifMatch: 1, Outcome.Info),
+            Put(3, p: 0, 40, 50, "b", v: 2, Precondition.IfMatch, ifMatch: 1),
+            Read(4, p: 2, 1_000_000, 1_000_010, null, v: null));
+
+        Assert.Single(report.Anomalies);
+    }
+
+    [Fact]
+    public void AnUnknownDeleteMayTakeEffectWhileItsValueHolds()
+    {
+        var report = Check(
+            Put(1, p: 0, 0, 10, "a", v: 1),
+            Delete(2, p: 1, 20, 30, ifMatch: 1, Outcome.Info),
+            Read(3, p: 2, 1_000_000, 1_000_010, null, v: null),
+            Put(4, p: 0, 1_000_020, 1_000_030, "b", v: 2, Precondition.IfNoneMatch),
+            Read(5, p: 2, 1_000_040, 1_000_050, "b", v: 2));
+
+        Assert.True(report.Valid, report.Describe());
+    }
+
+    [Fact]
+    public void ManyRetriedUnknownDeletesStayDecidable()
+    {
+        // A failover's worth of retries: each value in turn has unknown deletes that never took
+        // effect. Each can apply only while its value holds, so the search must not carry them on.
+        var history = new List<HistoryEvent>();
+        var time = 0L;
+        var id = 0L;
+        for (var v = 1; v <= 2_000; v++)
+        {
+            var condition = v == 1 ? Precondition.IfNoneMatch : Precondition.IfMatch;
+            history.Add(Put(++id, p: 0, time, time + 5, $"w{v}", v: v, condition, ifMatch: v == 1 ? null : v - 1));
+            time += 10;
+            for (var retry = 0; retry < 5; retry++)
+            {
+                history.Add(Delete(++id, p: 1 + retry, time, time + 5, ifMatch: v, Outcome.Info));
+                time += 10;
+            }
+            history.Add(Read(++id, p: 9, time, time + 5, $"w{v}", v: v));
+            time += 10;
+        }
+
+        var report = HistoryChecker.Check(history, new CheckBounds(MaxSteps: 100_000, TimeSpan.FromSeconds(20)));
+
+        Assert.True(report.Valid, report.Describe());
+    }
+
+    [Fact]
     public void RefusedWritesHadNoEffect()
     {
         var report = Check(
