@@ -3,7 +3,7 @@ using Microsoft.Extensions.Configuration;
 namespace Counter.AppHost;
 
 /// <summary>The AppHost's own settings (section "Counter"), read once.</summary>
-internal sealed record CounterSettings(SessionMode SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, StorageBackend StorageBackend, int StoreReplicas, string? RedisConnectionString, int RedisReplicaAcknowledgements)
+internal sealed record CounterSettings(SessionMode SessionMode, string DataPath, int WebReplicas, bool TestClock, bool FaultInjection, StorageBackend StorageBackend, int StoreReplicas, string? RedisConnectionString, int RedisReplicaAcknowledgements, bool ServerTiming)
 {
     /// <summary>Settings that moved when each concept got one word: old name → new name (docs/configuration.md).</summary>
     public static readonly IReadOnlyDictionary<string, string> Moved = new Dictionary<string, string>
@@ -26,7 +26,8 @@ internal sealed record CounterSettings(SessionMode SessionMode, string DataPath,
             StorageBackend: builder.Configuration.GetChoice("Counter:StorageBackend", StorageBackend.Embedded),
             StoreReplicas: section.GetValue("StoreReplicas", 1),
             RedisConnectionString: builder.Configuration.GetConnectionString("redis"),
-            RedisReplicaAcknowledgements: section.GetValue("RedisReplicaAcknowledgements", 0));
+            RedisReplicaAcknowledgements: section.GetValue("RedisReplicaAcknowledgements", 0),
+            ServerTiming: section.GetValue("ServerTiming", false));
     }
 
     /// <summary>A store that holds its data in its own process must never sit behind a load balancer.</summary>

@@ -2,6 +2,7 @@ using Counter.KvStore;
 using Counter.KvStore.Dump;
 using Counter.KvStore.Storage.Sqlite;
 using Counter.ServiceDefaults.Testing;
+using Counter.ServiceDefaults.Timing;
 
 // `dotnet run --project Counter.KvStore -- dump` prints every session in a running store.
 if (args is ["dump", .. var dumpArgs])
@@ -36,6 +37,8 @@ return await ServiceStart.RunAsync(async () =>
         return refused;
     }
 
+    // Each answer's stages (queue, apply, commit…) as a Server-Timing header when ServerTiming:Enabled is on.
+    app.UseServerTiming();
     app.MapDefaultEndpoints();
     app.UseStoreApi();
     // After the credential check: the hooks need the store's credential too.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Counter.ServiceDefaults;
+using Counter.ServiceDefaults.Timing;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,8 +14,8 @@ using OpenTelemetry.Trace;
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// Shared wiring for every Counter service: telemetry, health checks, service discovery and the
-/// system clock. Mirrors the Aspire service-defaults template, except that HTTP clients get no
+/// Shared wiring for every Counter service: telemetry, health checks, service discovery, the
+/// system clock and the Server-Timing switch. Mirrors the Aspire service-defaults template, except that HTTP clients get no
 /// default resilience pipeline: the only client (web's KV client) tunes its own, because a store
 /// client must never retry a write. Each service registers its own span sources and meters by name.
 /// </summary>
@@ -40,6 +41,7 @@ public static class Extensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
         builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.AddServerTiming();
         return builder;
     }
 

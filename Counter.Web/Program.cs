@@ -1,4 +1,5 @@
 using Counter.ServiceDefaults.Testing;
+using Counter.ServiceDefaults.Timing;
 using Counter.Web;
 using Counter.Web.KvStore;
 using Counter.Web.Pages;
@@ -33,6 +34,9 @@ return await ServiceStart.RunAsync(async () =>
     var app = builder.Build();
     ServiceStart.ValidateSettings(app.Services);
 
+    // Each page's stages (session load and save, the store's own) as a Server-Timing header when
+    // ServerTiming:Enabled is on.
+    app.UseServerTiming();
     // No browser may sniff any answer (JSON included) into something else; HTML pages add the rest of
     // their headers in PageLayout.ApplyHeaders (which also runs after the exception handler clears these).
     app.Use((context, next) =>

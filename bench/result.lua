@@ -7,7 +7,8 @@
 --                                       VmHWM) the object records, summed over each name's pids
 -- The object: the BENCH_RUN fields, time (UTC), duration_s, requests, requests_per_second, bytes,
 -- errors by kind (connect, read, write, timeout; status: responses of 400 and above),
--- latency_ms (p50, p90, p99, max, mean) and processes {name: {pids, cpu_ms, rss_kib, peak_rss_kib}}.
+-- latency_ms (p50, p90, p99, max, mean), processes {name: {pids, cpu_ms, rss_kib, peak_rss_kib}} and
+-- cpu_idle_share (of all the machine's cores over the run: how much of them nothing used).
 
 local function read(path)
   local f = io.open(path, "r")
@@ -50,9 +51,19 @@ local function sum(pids, read_one)
   return total
 end
 
+local function machine_cpu() -- all cores' busy and idle (idle + iowait) clock ticks since boot
+  local fields = {}
+  for n in read("/proc/stat"):match("^cpu%s+([^\n]+)"):gmatch("%d+") do fields[#fields + 1] = tonumber(n) end
+  local idle = fields[4] + fields[5]
+  local total = 0
+  for i = 1, 8 do total = total + (fields[i] or 0) end -- user nice system idle iowait irq softirq steal
+  return total - idle, idle
+end
+
 -- Read when the script loads: in wrk's main Lua state that is before any thread starts.
 local watched = processes()
 for _, p in ipairs(watched) do p.cpu_before = sum(p.pids, cpu_ms) end
+local busy_before, idle_before = machine_cpu()
 
 local OBJECT = {} -- metatable of an object: a list of {key, value} pairs, encoded in that order
 local function object(list) return setmetatable(list, OBJECT) end
@@ -92,6 +103,8 @@ function done(summary, latency, requests)
       { "rss_kib", sum(p.pids, function(pid) return status_kib(pid, "VmRSS") end) },
       { "peak_rss_kib", sum(p.pids, function(pid) return status_kib(pid, "VmHWM") end) } }) }
   end
+  local busy_after, idle_after = machine_cpu()
+  local idle = idle_after - idle_before
   local e = summary.errors
   for _, pair in ipairs({
     { "time", os.date("!%Y-%m-%dT%H:%M:%SZ") },
@@ -103,6 +116,7 @@ function done(summary, latency, requests)
     { "latency_ms", object({ { "p50", ms(latency:percentile(50)) }, { "p90", ms(latency:percentile(90)) },
                       { "p99", ms(latency:percentile(99)) }, { "max", ms(latency.max) }, { "mean", ms(latency.mean) } }) },
     { "processes", procs },
+    { "cpu_idle_share", idle / math.max(1, idle + busy_after - busy_before) },
   }) do run[#run + 1] = pair end
   local line = encode(run) .. "\n"
   local path = os.getenv("BENCH_RESULTS")

@@ -8,6 +8,7 @@ computes the medians and ratios, and prints each script's tables.
     results.py render FILE         # run.sh's Markdown (bench/latest.md is this of bench/latest.jsonl)
     results.py ab FILE [--round N | --totals]
     results.py stalls FILE
+    results.py tail FILE           # tail.sh: where the slowest pages spent their time (Server-Timing)
     results.py capacity FILE
     results.py profile FILE
 
@@ -78,6 +79,7 @@ def summary(records):
             "p99_ms": [r["latency_ms"]["p99"] for r in runs],
             "cpu_us_per_page": {"total": sum(cpu.values()), **cpu},
             "errors": sum(sum(errors(r)) for r in runs),
+            "cpu_idle_share": statistics.median(r["cpu_idle_share"] for r in runs) if all("cpu_idle_share" in r for r in runs) else None,
             "peak_rss_mib": {name: mib(peak_kib(records, runs[0]["processes"][name]["pids"])) for name in names},
         })
     result = {"date": meta["time"][:10], "cores": meta["cores"], "users": meta["users"],
@@ -110,13 +112,14 @@ def render(s):
     if s["pages"]:
         out += ["", f"### Page throughput ({s['date']}, {s['cores']} cores, {s['users']} users, wrk, {s['seconds']}s x {s['rounds']})", "",
                 "| target | requests/s | vs baseline | p50 ms (median of rounds) | p90 ms (median of rounds) | p99 ms (each round) "
-                "| CPU µs per page (per process) | errors | peak RSS MiB (per process) |",
-                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+                "| CPU µs per page (per process) | cores idle (median of rounds) | errors | peak RSS MiB (per process) |",
+                "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for p in s["pages"]:
             cpu = " + ".join(f"{name} {us}" for name, us in p["cpu_us_per_page"].items() if name != "total")
             peaks = " + ".join(f"{name} {m}" for name, m in p["peak_rss_mib"].items())
+            idle = "–" if p.get("cpu_idle_share") is None else f"{p['cpu_idle_share']:.0%}"
             out.append(f"| {p['label']} | {p['requests_per_second']} | {p['vs_baseline']:.2f} | {p['p50_ms']:.2f} | {p['p90_ms']:.2f} "
-                       f"| {' / '.join(f'{v:.2f}' for v in p['p99_ms'])} | {p['cpu_us_per_page']['total']} ({cpu}) | {p['errors']} | {peaks} |")
+                       f"| {' / '.join(f'{v:.2f}' for v in p['p99_ms'])} | {p['cpu_us_per_page']['total']} ({cpu}) | {idle} | {p['errors']} | {peaks} |")
         w = s.get("p99_at_or_below_baseline")
         if w:
             out += ["", f"Server-side (embedded) p99 at or below the baseline's in the same round: {w['rounds']} of {w['of']} rounds."]
@@ -167,6 +170,70 @@ def stalls(records):
     out = ["| slice | pages/s | p50 ms | p99 ms |", "| ---: | ---: | ---: | ---: |"]
     out += [f"| {r['slice']} | {round(r['requests_per_second'])} | {r['latency_ms']['p50']:.2f} | {r['latency_ms']['p99']:.2f} |"
             for r in measured(records, "slice")]
+    return out
+
+
+# tail.sh
+
+# A page's wall time (web's "app" stage) split into parts that do not overlap, from its Server-Timing.
+TAIL_PARTS = [
+    ("web outside the session work (middleware, page, thread-pool hops)", lambda t: t["app"] - t["session-load"] - t["session-save"]),
+    ("session layer around its store calls", lambda t: t["session-load"] + t["session-save"] - t["save-queue"] - t["kvstore"]),
+    ("save queued in web for a batch (coalescer)", lambda t: t["save-queue"]),
+    ("between web and the store (HTTP client, loopback, Kestrel, wake-ups)", lambda t: t["kvstore"] - t["store-app"]),
+    ("store's HTTP layer (routing, credential, JSON)", lambda t: t["store-app"] - t["store-storage"]),
+    ("writer queue", lambda t: t["store-queue"]),
+    ("applying the batch", lambda t: t["store-apply"]),
+    ("commit (WAL write + fsync)", lambda t: t["store-commit"]),
+    ("storage after the commit (Redis round trips; for SQLite the wake-up)",
+     lambda t: t["store-storage"] - t["store-queue"] - t["store-apply"] - t["store-commit"]),
+]
+
+
+def timings(path):
+    pages = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            t = {}
+            for metric in line.split(","):
+                name, _, duration = metric.strip().partition(";dur=")
+                if duration:
+                    t[name] = t.get(name, 0.0) + float(duration)
+            if "app" in t:
+                pages.append({name: t.get(name, 0.0) for name in
+                              ("app", "session-load", "session-save", "save-queue", "kvstore", "store-app", "store-storage",
+                               "store-queue", "store-apply", "store-commit")})
+    return pages
+
+
+def percentile(values, p):
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * p / 100))]
+
+
+def tail(records):
+    runs = measured(records, "tail")
+    out = ["| target | pages/s | client p50 / p99 ms | web's own p50 / p99 ms | cores idle | CPU µs per page |",
+           "| --- | ---: | ---: | ---: | ---: | ---: |"]
+    splits = []
+    for r in runs:
+        pages = timings(r["timing_file"]) if r.get("timing_file") else []
+        apps = [t["app"] for t in pages]
+        own = f"{percentile(apps, 50):.2f} / {percentile(apps, 99):.2f}" if apps else "–"
+        cpu = sum(cpu_us_per_request([r], name) for name in r["processes"])
+        out.append(f"| {r['label']} | {round(r['requests_per_second'])} | {r['latency_ms']['p50']:.2f} / {r['latency_ms']['p99']:.2f} "
+                   f"| {own} | {r['cpu_idle_share']:.0%} | {cpu} |")
+        if pages:
+            splits.append((r["label"], pages, percentile(apps, 99)))
+    for label, pages, p99 in splits:
+        slow = [t for t in pages if t["app"] >= p99]
+        out += ["", f"{label}: where web's time went, mean ms per page ({len(pages)} pages; the slowest 1 %: {len(slow)}, web's own time at or above {p99:.2f} ms)", "",
+                "| part | every page | slowest 1 % | share of the slowest |", "| --- | ---: | ---: | ---: |"]
+        total = statistics.fmean(t["app"] for t in slow)
+        for name, part in TAIL_PARTS:
+            every, slowest = statistics.fmean(part(t) for t in pages), statistics.fmean(part(t) for t in slow)
+            out.append(f"| {name} | {every:.2f} | {slowest:.2f} | {slowest / total:.0%} |")
+        out.append(f"| web's own time (app) | {statistics.fmean(t['app'] for t in pages):.2f} | {total:.2f} | 100% |")
     return out
 
 
@@ -242,7 +309,7 @@ def main():
     p.add_argument("file")
     p.add_argument("fields", nargs="+")
     p.add_argument("--process", action="append", default=[], help="name=pid[,pid...]: record their RSS and peak RSS")
-    for name in ("summary", "render", "stalls", "capacity", "profile"):
+    for name in ("summary", "render", "stalls", "tail", "capacity", "profile"):
         commands.add_parser(name).add_argument("file")
     p = commands.add_parser("ab")
     p.add_argument("file")
@@ -262,6 +329,7 @@ def main():
     lines = {"render": lambda: render(summary(records)),
              "ab": lambda: ab(records, args.round, args.totals),
              "stalls": lambda: stalls(records),
+             "tail": lambda: tail(records),
              "capacity": lambda: capacity(records),
              "profile": lambda: profile(records)}[args.command]()
     print("\n".join(lines))

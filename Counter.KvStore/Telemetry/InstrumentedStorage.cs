@@ -1,11 +1,18 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Counter.KvStore.Storage;
+using Counter.ServiceDefaults.Timing;
 
 namespace Counter.KvStore.Telemetry;
 
-/// <summary>Wraps any storage engine with a span and an outcome metric per operation.</summary>
+/// <summary>
+/// Wraps any storage engine with a span and an outcome metric per operation, and the time it took as the
+/// request's <c>storage</c> stage (Server-Timing).
+/// </summary>
 public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry telemetry) : IKeyValueStorage
 {
+    private const string StorageStage = "storage";
+
     public (long Keys, long Bytes) Totals => inner.Totals;
 
     public Task<StoredEntry?> GetAsync(string key, CancellationToken cancellationToken) =>
@@ -61,9 +68,11 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
     {
         using var activity = StoreTelemetry.StartOperation(operation + "_each");
         activity?.SetTag("kvstore.batch_size", count);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var results = await run();
+            ServerTimings.Current?.Add(StorageStage, started, Stopwatch.GetTimestamp());
             string? worst = null;
             foreach (var result in results)
             {
@@ -76,7 +85,7 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
             activity?.SetTag("kvstore.outcome", worst);
             if (worst == StoreTelemetry.Outcomes.Error)
             {
-                activity?.SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+                activity?.SetStatus(ActivityStatusCode.Error);
                 activity?.SetTag("error.type", results.Select(ErrorType).First(type => type is not null));
             }
             return results;
@@ -106,9 +115,11 @@ public sealed class InstrumentedStorage(IKeyValueStorage inner, StoreTelemetry t
     private async Task<T> RunAsync<T>(string operation, Func<Task<T>> run, Func<T, string> outcome)
     {
         using var activity = StoreTelemetry.StartOperation(operation);
+        var started = Stopwatch.GetTimestamp();
         try
         {
             var result = await run();
+            ServerTimings.Current?.Add(StorageStage, started, Stopwatch.GetTimestamp());
             telemetry.Record(activity, operation, outcome(result));
             return result;
         }

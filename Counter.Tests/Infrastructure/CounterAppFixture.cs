@@ -53,6 +53,9 @@ public abstract class CounterAppFixture : IAsyncLifetime
     /// <summary>Lets reliability tests slow the store down (POST /_testing/faults?delayMs=N).</summary>
     protected virtual bool FaultInjection => false;
 
+    /// <summary>Both services answer with a Server-Timing header (Counter:ServerTiming).</summary>
+    protected virtual bool ServerTiming => false;
+
     /// <summary>The dashboard (and its telemetry API) runs only where a test reads spans.</summary>
     protected virtual bool EnableDashboard => false;
 
@@ -114,6 +117,7 @@ public abstract class CounterAppFixture : IAsyncLifetime
                 $"--Counter:StoreReplicas={StoreReplicas}",
                 $"--Counter:TestClock={TestClock}",
                 $"--Counter:FaultInjection={FaultInjection}",
+                $"--Counter:ServerTiming={ServerTiming}",
                 $"--Parameters:kvstore-web-credential={WebCredential}",
                 $"--Parameters:kvstore-operations-credential={OperationsCredential}",
                 $"--Parameters:garnet-password={GarnetPassword}",

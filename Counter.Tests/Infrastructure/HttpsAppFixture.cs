@@ -10,7 +10,8 @@ namespace Counter.Tests.Infrastructure;
 /// Web as a deployment runs it: Production, served over HTTPS with a certificate made here (no
 /// developer certificate), HTTP alongside, loopback trusted as its proxy, and low per-client rate
 /// limits (an hour's window, so no window ends during a test). Tests that count against a limit
-/// name their own client with X-Forwarded-For, so they never share a count.
+/// name their own client with X-Forwarded-For, so they never share a count. Both services send
+/// Server-Timing headers.
 /// </summary>
 public sealed class HttpsAppFixture : CounterAppFixture
 {
@@ -25,6 +26,9 @@ public sealed class HttpsAppFixture : CounterAppFixture
     protected override string SessionMode => "ServerSide";
 
     protected override bool TestClock => false;
+
+    /// <summary>As a deployment being diagnosed runs: each answer says where its time went.</summary>
+    protected override bool ServerTiming => true;
 
     public X509Certificate2 Certificate { get; } = CreateCertificate();
 

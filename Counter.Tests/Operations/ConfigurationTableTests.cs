@@ -28,6 +28,7 @@ public sealed partial class ConfigurationTableTests
         ["Proxy"] = ("Counter.Web", "Counter.Web.Security.ProxyOptions"),
         ["RateLimit"] = ("Counter.Web", "Counter.Web.RateLimits.RateLimitOptions"),
         ["KeyRing"] = ("Counter.Web", "Counter.Web.DataProtection.KeyRingOptions"),
+        ["ServerTiming"] = ("Counter.ServiceDefaults", "Counter.ServiceDefaults.Timing.ServerTimingOptions"),
     };
 
     /// <summary>How the table writes "no default: the AppHost hands it over".</summary>

@@ -15,6 +15,8 @@ public sealed class StartupSettingsTests
     [Theory]
     [InlineData("Counter.KvStore", "Storage__Backend", "Sqlite", "Storage:Backend is 'Sqlite'; it must be one of: Embedded, Redis.")]
     [InlineData("Counter.Web", "Session__Mode", "Server", "Session:Mode is 'Server'; it must be one of: ServerSide, Cookie.")]
+    [InlineData("Counter.Web", "ServerTiming__Enabled", "yes", "ServerTiming:Enabled is 'yes'; it must be true or false.")]
+    [InlineData("Counter.KvStore", "ServerTiming__Enabled", "1", "ServerTiming:Enabled is '1'; it must be true or false.")]
     [InlineData("Counter.Web", "CrossOrigin__TrustedOrigins__0", "https://trusted.example/app",
         "'https://trusted.example/app' in CrossOrigin:TrustedOrigins is not an origin: write scheme://host[:port], without a path.")]
     [InlineData("Counter.KvStore", "Testing__FaultInjection", "true",

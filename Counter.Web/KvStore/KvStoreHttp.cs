@@ -1,8 +1,10 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using Counter.ServiceDefaults.Timing;
 using Polly.CircuitBreaker;
 using Polly.Timeout;
 
@@ -168,7 +170,18 @@ internal sealed class KvStoreHttp(HttpClient http)
         {
             try
             {
-                return await http.SendAsync(request, cancellationToken);
+                var started = Stopwatch.GetTimestamp();
+                var response = await http.SendAsync(request, cancellationToken);
+                if (ServerTimings.Current is { } timings)
+                {
+                    // The call as web saw it, then the store's own stages (store-app, store-commit…).
+                    timings.Add("kvstore", started, Stopwatch.GetTimestamp());
+                    if (response.Headers.TryGetValues("Server-Timing", out var reported))
+                    {
+                        timings.AddReported("store-", reported);
+                    }
+                }
+                return response;
             }
             catch (Exception ex) when (ex is HttpRequestException or TimeoutRejectedException or BrokenCircuitException
                                        || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))

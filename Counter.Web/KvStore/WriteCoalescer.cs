@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Counter.ServiceDefaults.Timing;
 using Microsoft.Extensions.Options;
 
 namespace Counter.Web.KvStore;
@@ -38,7 +39,7 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
             }
             else
             {
-                pending = new Pending(put, Activity.Current);
+                pending = new Pending(put, Activity.Current, ServerTimings.Current);
                 _queue.Enqueue(pending);
             }
         }
@@ -69,6 +70,7 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
     private void ReleaseSlot()
     {
         List<Pending> batch = [];
+        var now = Stopwatch.GetTimestamp();
         lock (_gate)
         {
             long bytes = 0;
@@ -78,6 +80,7 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
                 _queue.Dequeue();
                 if (next.TryStart())
                 {
+                    next.Timings?.Add("save-queue", next.QueuedAt, now);
                     batch.Add(next);
                     bytes += next.Put.Value.Length;
                 }
@@ -100,9 +103,16 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
         try
         {
             using var activity = StartBatchActivity(batch);
+            // The batch's store call is a stage of every page in it.
+            var shared = batch.Any(p => p.Timings is not null) ? new ServerTimings(Stopwatch.GetTimestamp()) : null;
+            ServerTimings.Current = shared;
             var outcomes = await store.PutEachAsync([.. batch.Select(p => p.Put)], CancellationToken.None);
             for (var i = 0; i < batch.Count; i++)
             {
+                if (shared is not null && batch[i].Timings is { } timings)
+                {
+                    shared.CopyTo(timings);
+                }
                 batch[i].Caller?.SetTag("kvstore.batch_size", batch.Count);
                 if (outcomes[i].Failure is { } failure)
                 {
@@ -139,7 +149,7 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
         return activity;
     }
 
-    private sealed class Pending(ConditionalPut put, Activity? caller)
+    private sealed class Pending(ConditionalPut put, Activity? caller, ServerTimings? timings)
     {
         private const int Queued = 0, Started = 1, Abandoned = 2;
         private int _state;
@@ -148,6 +158,12 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
 
         /// <summary>The caller's current span (the session layer's "session save"), to tag and link.</summary>
         public Activity? Caller { get; } = caller;
+
+        /// <summary>The caller's request stages, when web reports them (Server-Timing).</summary>
+        public ServerTimings? Timings { get; } = timings;
+
+        /// <summary>When it was queued (a <see cref="Stopwatch"/> timestamp).</summary>
+        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
 
         public TaskCompletionSource<PutResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using Counter.ServiceDefaults.Timing;
 
 namespace Counter.Web.Sessions;
 
@@ -64,6 +65,7 @@ public sealed class SessionTelemetry
         var source = Label(from);
         Finish(activity, outcome, bytes);
         activity?.SetTag("session.source", source);
+        ServerTimings.Current?.Add("session-load", elapsed);
         var tags = new TagList { { "session.outcome", outcome }, { "session.source", source } };
         _loads.Add(1, tags);
         if (from == SessionSource.Store)
@@ -75,6 +77,7 @@ public sealed class SessionTelemetry
     public void Saved(Activity? activity, string outcome, int bytes, TimeSpan elapsed)
     {
         Finish(activity, outcome, bytes);
+        ServerTimings.Current?.Add("session-save", elapsed);
         _saves.Add(1, Outcome(outcome));
         _saveDuration.Record(elapsed.TotalSeconds, Outcome(outcome));
         if (outcome == Outcomes.Conflict)

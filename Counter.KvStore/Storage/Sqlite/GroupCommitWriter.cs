@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Threading.Channels;
+using Counter.ServiceDefaults.Timing;
 using Microsoft.Data.Sqlite;
 
 namespace Counter.KvStore.Storage.Sqlite;
@@ -102,7 +103,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         {
             throw new StorageUnavailableException(stopped);
         }
-        var operation = new Operation(batch => apply(batch), bytes, Stopwatch.GetTimestamp());
+        var operation = new Operation(batch => apply(batch), bytes, Stopwatch.GetTimestamp(), ServerTimings.Current);
         var queuedBytes = Interlocked.Add(ref _queuedBytes, bytes);
         // One write larger than the bound still goes when nothing else waits, so no write is refused forever.
         if (queuedBytes > _maxQueuedBytes && queuedBytes != bytes)
@@ -163,6 +164,8 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 continue;
             }
             Volatile.Write(ref _inFlightSince, operations[0].QueuedAt); // The queue is in order: the first is the oldest.
+            var takenAt = Stopwatch.GetTimestamp();
+            long committingAt;
             var batch = new WriteBatch(_nowMs());
             try
             {
@@ -176,6 +179,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 {
                     _commands.SaveVersion(batch.VersionWritten);
                 }
+                committingAt = Stopwatch.GetTimestamp();
                 transaction.Commit();
             }
             catch (Exception ex) when (!SqliteFailures.IsFatal(ex))
@@ -195,12 +199,20 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 }
                 continue;
             }
+            var committedAt = Stopwatch.GetTimestamp();
             _health = WriterHealth.Healthy;
             Volatile.Write(ref _inFlightSince, 0);
             Interlocked.Add(ref _keys, batch.Keys);
             Interlocked.Add(ref _bytes, batch.Bytes);
             for (var i = 0; i < operations.Count; i++)
             {
+                if (operations[i].Timings is { } timings)
+                {
+                    // Waiting in the queue, applying the batch, committing it (the WAL's write and fsync).
+                    timings.Add("queue", operations[i].QueuedAt, takenAt);
+                    timings.Add("apply", takenAt, committingAt);
+                    timings.Add("commit", committingAt, committedAt);
+                }
                 operations[i].Completion.TrySetResult(results[i]);
                 results[i] = null;
             }
@@ -232,7 +244,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    private sealed class Operation(Func<WriteBatch, object?> apply, long bytes, long queuedAt)
+    private sealed class Operation(Func<WriteBatch, object?> apply, long bytes, long queuedAt, ServerTimings? timings)
     {
         private const int Queued = 0, Started = 1, Cancelled = 2;
         private int _state;
@@ -244,6 +256,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
 
         /// <summary>When it was queued (a <see cref="Stopwatch"/> timestamp).</summary>
         public long QueuedAt { get; } = queuedAt;
+
+        /// <summary>Its request's stages, when the store reports them (<c>ServerTiming:Enabled</c>).</summary>
+        public ServerTimings? Timings { get; } = timings;
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>False when its caller gave up first: the write is then never applied.</summary>
