@@ -213,7 +213,8 @@ def percentile(values, p):
 
 def tail(records):
     runs = measured(records, "tail")
-    out = ["| target | pages/s | client p50 / p99 ms | web's own p50 / p99 ms | cores idle | CPU µs per page |",
+    out = ["### Pages with Server-Timing on, one run", "",
+           "| target | pages/s | client p50 / p99 ms | web's own p50 / p99 ms | cores idle | CPU µs per page |",
            "| --- | ---: | ---: | ---: | ---: | ---: |"]
     splits = []
     for r in runs:

@@ -5,11 +5,11 @@
 # slowest 1 %, beside the client's p99, the share of the cores left idle and CPU per page. The
 # baseline (built-in session over Redis with an anti-forgery token) runs in the same rounds for its
 # p99 and idle share.
-#   bash bench/tail.sh            # USERS=32 SECONDS_PER_TARGET=20 (after a 20 s warm-up per target)
+#   bash bench/tail.sh            # USERS=32 SECONDS_PER_TARGET=20 WARMUP_SECONDS=20 (per target)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 source "$root/bench/common.sh"
-users="${USERS:-32}"; seconds="${SECONDS_PER_TARGET:-20}"
+users="${USERS:-32}"; seconds="${SECONDS_PER_TARGET:-20}"; warmup="${WARMUP_SECONDS:-20}"
 for t in wrk redis-server python3; do command -v "$t" >/dev/null || { echo "install $t (apt-get install wrk redis-server python3)" >&2; exit 2; }; done
 work="$(mktemp -d /tmp/counter-tail.XXXXXX)"; pids=()
 timings="$(mktemp -d /tmp/counter-tail-timings.XXXXXX)" # kept: each page's Server-Timing, one file per run
@@ -40,8 +40,8 @@ load() { # id label port processes seconds round
     BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies-$1" TIMING_FILE="$timings/$1-$6" \
     wrk -t"$users" -c"$users" -d"$5s" --timeout 5s -s "$root/bench/timing.lua" "http://127.0.0.1:$3/" >/dev/null
 }
-echo "Warming up each target for 20 s, then ${seconds} s each..." >&2
-for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; make_sessions "$port" "$users" "$work/cookies-$id" "$work/jar"; load "$id" "$label" "$port" "$who" 20 0; done
+echo "Warming up each target for ${warmup} s, then ${seconds} s each..." >&2
+for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; make_sessions "$port" "$users" "$work/cookies-$id" "$work/jar"; load "$id" "$label" "$port" "$who" "$warmup" 0; done
 for t in "${targets[@]}"; do IFS='|' read -r id label port who <<<"$t"; load "$id" "$label" "$port" "$who" "$seconds" 1; done
 python3 "$root/bench/results.py" tail "$results"
 echo "Raw results: $results, each page's stages in $timings (python3 bench/results.py tail FILE prints the tables again)" >&2

@@ -20,7 +20,7 @@ public sealed class BenchmarkSmokeTests
     private static readonly string[] PageColumns =
     [
         "target", "requests/s", "vs baseline", "p50 ms (median of rounds)", "p90 ms (median of rounds)", "p99 ms (each round)",
-        "CPU µs per page (per process)", "errors", "peak RSS MiB (per process)",
+        "CPU µs per page (per process)", "cores idle (median of rounds)", "errors", "peak RSS MiB (per process)",
     ];
 
     private static readonly string[] KvColumns = ["backend", "operation", "requests/s", "p50 ms", "p99 ms", "errors"];
@@ -41,7 +41,7 @@ public sealed class BenchmarkSmokeTests
         var results = Path.Combine(Path.GetTempPath(), $"counter-bench-smoke-{Guid.NewGuid():N}.jsonl");
         try
         {
-            var (exitCode, output, errors) = await RunAsync(TimeSpan.FromMinutes(8), results, Path.Combine(Repository.Root, "bench", "run.sh"), "--smoke");
+            var (exitCode, output, errors) = await RunAsync(TimeSpan.FromMinutes(8), new() { ["RESULTS"] = results }, Path.Combine(Repository.Root, "bench", "run.sh"), "--smoke");
             Assert.True(exitCode == 0, $"bench/run.sh --smoke exited with {exitCode}.\n{output}\n{errors}");
 
             var records = File.ReadAllLines(results).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
@@ -62,7 +62,7 @@ public sealed class BenchmarkSmokeTests
             Assert.Equal(4, kv.Count);
             kv.ForEach(AssertWrkRun);
 
-            var aggregated = await RunAsync(TimeSpan.FromMinutes(1), null, Path.Combine(Repository.Root, "bench", "results.py"), "summary", results);
+            var aggregated = await RunAsync(TimeSpan.FromMinutes(1), [], Path.Combine(Repository.Root, "bench", "results.py"), "summary", results);
             Assert.True(aggregated.ExitCode == 0, $"bench/results.py summary exited with {aggregated.ExitCode}.\n{aggregated.Errors}");
             var summary = JsonNode.Parse(aggregated.Output)!;
             var targets = summary["pages"]!.AsArray();
@@ -94,12 +94,41 @@ public sealed class BenchmarkSmokeTests
         }
     }
 
+    [Fact]
+    public async Task TailRunSplitsEachPagesTimeIntoPartsThatAddUp()
+    {
+        RequiredTools.SkipUnless(Tools.All(OnPath),
+            "bench/tail.sh needs wrk, redis-server, curl and python3; install them with: sudo apt-get install -y wrk redis-server curl python3");
+        var (exitCode, output, errors) = await RunAsync(TimeSpan.FromMinutes(5),
+            new() { ["USERS"] = "4", ["SECONDS_PER_TARGET"] = "2", ["WARMUP_SECONDS"] = "1" }, Path.Combine(Repository.Root, "bench", "tail.sh"));
+        Assert.True(exitCode == 0, $"bench/tail.sh exited with {exitCode}.\n{output}\n{errors}");
+
+        AssertTable(output, "### Pages with Server-Timing on", TailColumns, TailTargets);
+        foreach (var target in TailTargets.Skip(1)) // The baseline sends no Server-Timing.
+        {
+            var split = output.Split('\n').SkipWhile(l => !l.StartsWith(target + ": where web's time went", StringComparison.Ordinal))
+                .Skip(1).SkipWhile(l => !l.StartsWith('|')).TakeWhile(l => l.StartsWith('|')).Skip(2).Select(Cells).ToList();
+            Assert.True(split.Count == 10, $"No split of {target}'s pages:\n{output}");
+            var (parts, whole) = (split.SkipLast(1).ToList(), split[^1]);
+            Assert.Equal("web's own time (app)", whole[0]);
+            // Every page: the parts' means add up to web's own time (to the rounding of each figure).
+            var sum = parts.Sum(row => double.Parse(row[1], System.Globalization.CultureInfo.InvariantCulture));
+            Assert.InRange(sum, double.Parse(whole[1], System.Globalization.CultureInfo.InvariantCulture) - 0.05, double.Parse(whole[1], System.Globalization.CultureInfo.InvariantCulture) + 0.05);
+        }
+    }
+
+    private static readonly string[] TailColumns = ["target", "pages/s", "client p50 / p99 ms", "web's own p50 / p99 ms", "cores idle", "CPU µs per page"];
+
+    private static readonly string[] TailTargets =
+        ["Built-in session over Redis, anti-forgery token in the form (baseline)", "Counter, server-side (embedded SQLite store)", "Counter, server-side (store on Redis backend)"];
+
     private static void AssertWrkRun(JsonObject run)
     {
         Assert.True((long)run["requests"]! > 0, $"No requests: {run.ToJsonString()}");
         Assert.True((double)run["duration_s"]! > 0, run.ToJsonString());
         Assert.All(ErrorKinds, kind => Assert.NotNull(run["errors"]![kind]));
         Assert.All(Percentiles, p => Assert.True((double)run["latency_ms"]![p]! > 0, run.ToJsonString()));
+        Assert.InRange((double)run["cpu_idle_share"]!, 0, 1);
     }
 
     /// <summary>The Markdown table under <paramref name="heading"/>: its header is <paramref name="columns"/> and its rows start with <paramref name="firstCells"/>.</summary>
@@ -121,8 +150,8 @@ public sealed class BenchmarkSmokeTests
     private static bool OnPath(string tool) =>
         (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(dir => File.Exists(Path.Combine(dir, tool)));
 
-    /// <summary>Runs a script of the repository (bash or python3 by its extension), with RESULTS set when given.</summary>
-    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(TimeSpan limit, string? results, string script, params string[] arguments)
+    /// <summary>Runs a script of the repository (bash or python3 by its extension) with these environment variables added.</summary>
+    private static async Task<(int ExitCode, string Output, string Errors)> RunAsync(TimeSpan limit, Dictionary<string, string> environment, string script, params string[] arguments)
     {
         var start = new ProcessStartInfo(script.EndsWith(".py", StringComparison.Ordinal) ? "python3" : "bash", [script, .. arguments])
         {
@@ -130,9 +159,9 @@ public sealed class BenchmarkSmokeTests
             RedirectStandardError = true,
             WorkingDirectory = Repository.Root,
         };
-        if (results is not null)
+        foreach (var (name, value) in environment)
         {
-            start.Environment["RESULTS"] = results;
+            start.Environment[name] = value;
         }
         using var process = Process.Start(start)!;
         var output = process.StandardOutput.ReadToEndAsync();
