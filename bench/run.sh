@@ -68,6 +68,8 @@ start dashboard ASPNETCORE_URLS=http://127.0.0.1:5340 ASPIRE_DASHBOARD_OTLP_ENDP
 start kvstore "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5302 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" dotnet "$kv_dll"
 start kvstoreoff "${quiet[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5310 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kvoff" dotnet "$kv_dll"
 start kvstoreexp "${quiet[@]}" "${exporting[@]}" OTEL_SERVICE_NAME=kvstore ASPNETCORE_URLS=http://127.0.0.1:5315 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kvexp" dotnet "$kv_dll"
+# The embedded store without an fsync per commit (crash safe, not power-loss safe: docs/guarantees.md).
+start kvstorenormal "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5331 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kvnormal" Storage__Sqlite__Synchronous=Normal dotnet "$kv_dll"
 start kvredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5307 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5301 dotnet "$kv_dll"
 start kvcluster "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5327 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__Redis__ReplicaAcknowledgements=1 dotnet "$kv_dll"
 start kvcluster0 "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5329 Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Backend=Redis ConnectionStrings__redis=$cluster_nodes Storage__Redis__ReplicaAcknowledgements=0 dotnet "$kv_dll"
@@ -75,6 +77,7 @@ common=("${quiet[@]}" KvStoreClient__Credential=$web_credential $web_limits Sess
 start serveroff "${common[@]}" "${off[@]}" ASPNETCORE_URLS=http://127.0.0.1:5309 Session__Mode=ServerSide KvStoreClient__BaseAddress=http://127.0.0.1:5310 dotnet "$web_dll"
 start serverexp "${common[@]}" "${exporting[@]}" OTEL_SERVICE_NAME=web ASPNETCORE_URLS=http://127.0.0.1:5314 Session__Mode=ServerSide KvStoreClient__BaseAddress=http://127.0.0.1:5315 dotnet "$web_dll"
 start server "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5303 Session__Mode=ServerSide KvStoreClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
+start servernormal "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5332 Session__Mode=ServerSide KvStoreClient__BaseAddress=http://127.0.0.1:5331 dotnet "$web_dll"
 start cookie "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5304 Session__Mode=Cookie KvStoreClient__BaseAddress=http://127.0.0.1:5302 dotnet "$web_dll"
 start serverredis "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5308 Session__Mode=ServerSide KvStoreClient__BaseAddress=http://127.0.0.1:5307 dotnet "$web_dll"
 start servercluster "${common[@]}" ASPNETCORE_URLS=http://127.0.0.1:5328 Session__Mode=ServerSide KvStoreClient__BaseAddress=http://127.0.0.1:5327 dotnet "$web_dll"
@@ -83,7 +86,7 @@ start baseredis "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5305 BASELINE_CAC
 start basenotoken "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5313 BASELINE_CACHE=redis BASELINE_TOKEN=false REDIS=127.0.0.1:5301 dotnet "$base_dll"
 start baseaof "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5312 BASELINE_CACHE=redis REDIS=127.0.0.1:5311 dotnet "$base_dll"
 start basememory "${quiet[@]}" ASPNETCORE_URLS=http://127.0.0.1:5306 BASELINE_CACHE=memory dotnet "$base_dll"
-for u in 5327/health 5329/health 5328/health 5330/health 5302/health 5310/health 5315/health 5307/health 5303/health 5304/health 5308/health 5309/health 5314/health 5305/ 5313/ 5312/ 5306/ 5340/; do wait_up "http://127.0.0.1:$u"; done
+for u in 5331/health 5332/health 5327/health 5329/health 5328/health 5330/health 5302/health 5310/health 5315/health 5307/health 5303/health 5304/health 5308/health 5309/health 5314/health 5305/ 5313/ 5312/ 5306/ 5340/; do wait_up "http://127.0.0.1:$u"; done
 
 # One page target: label, port, the processes whose CPU and memory count toward the request (name:pid variable).
 targets=("baseredis|Built-in session over Redis, anti-forgery token in the form (baseline)|5305|web:pid_baseredis redis:pid_redis"
@@ -92,6 +95,7 @@ targets=("baseredis|Built-in session over Redis, anti-forgery token in the form 
          "basememory|Built-in session over in-process memory, with token|5306|web:pid_basememory"
          "cookie|Counter, cookie mode|5304|web:pid_cookie"
          "server|Counter, server-side (embedded SQLite store)|5303|web:pid_server store:pid_kvstore"
+         "servernormal|Counter, server-side (embedded), Storage:Sqlite:Synchronous=Normal (no fsync per commit)|5332|web:pid_servernormal store:pid_kvstorenormal"
          "serveroff|Counter, server-side (embedded), telemetry off|5309|web:pid_serveroff store:pid_kvstoreoff"
          "serverexp|Counter, server-side (embedded), exporting to an Aspire dashboard|5314|web:pid_serverexp store:pid_kvstoreexp dashboard:pid_dashboard"
          "serverredis|Counter, server-side (store on Redis backend)|5308|web:pid_serverredis store:pid_kvredis redis:pid_redis"

@@ -15,7 +15,7 @@ namespace Counter.Tests.Operations;
 public sealed class BenchmarkSmokeTests
 {
     private static readonly string[] PageTargets =
-        ["baseredis", "basenotoken", "baseaof", "basememory", "cookie", "server", "serveroff", "serverexp", "serverredis", "servercluster", "servercluster0"];
+        ["baseredis", "basenotoken", "baseaof", "basememory", "cookie", "server", "servernormal", "serveroff", "serverexp", "serverredis", "servercluster", "servercluster0"];
 
     private static readonly string[] PageColumns =
     [
