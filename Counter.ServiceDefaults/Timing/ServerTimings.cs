@@ -72,9 +72,9 @@ public sealed class ServerTimings
     {
         lock (_gate)
         {
-            foreach (var (name, milliseconds) in _stages)
+            lock (other._gate)
             {
-                other.Add(name, TimeSpan.FromMilliseconds(milliseconds));
+                other._stages.AddRange(_stages);
             }
         }
     }

@@ -70,7 +70,6 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
     private void ReleaseSlot()
     {
         List<Pending> batch = [];
-        var now = Stopwatch.GetTimestamp();
         lock (_gate)
         {
             long bytes = 0;
@@ -80,7 +79,7 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
                 _queue.Dequeue();
                 if (next.TryStart())
                 {
-                    next.Timings?.Add("save-queue", next.QueuedAt, now);
+                    next.Timings?.Add("save-queue", next.QueuedAt, Stopwatch.GetTimestamp());
                     batch.Add(next);
                     bytes += next.Put.Value.Length;
                 }
@@ -162,8 +161,8 @@ internal sealed class WriteCoalescer(KvStoreHttp store, IOptions<KvStoreClientOp
         /// <summary>The caller's request stages, when web reports them (Server-Timing).</summary>
         public ServerTimings? Timings { get; } = timings;
 
-        /// <summary>When it was queued (a <see cref="Stopwatch"/> timestamp).</summary>
-        public long QueuedAt { get; } = Stopwatch.GetTimestamp();
+        /// <summary>When it was queued (a <see cref="Stopwatch"/> timestamp), taken only for <see cref="Timings"/>.</summary>
+        public long QueuedAt { get; } = timings is null ? 0 : Stopwatch.GetTimestamp();
 
         public TaskCompletionSource<PutResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
