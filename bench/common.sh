@@ -8,7 +8,24 @@ secret="bench-session-secret-0123456789abcdef0123456789"
 # Every load comes from 127.0.0.1: per-client limits this high never refuse, but still cost their CPU.
 web_limits="RateLimit__PagesPerWindow=1000000000 RateLimit__NewSessionsPerWindow=1000000000"
 
+# The folder a service starts in: that of the .dll it runs (its content root, where its appsettings.json is, as when
+# deployed), else an empty one. Never $work: a .NET host watches its content root's whole tree for configuration
+# changes, so every commit and log line written under it would wake every such process (measured in bench/log.md).
+run_dir() { local a dir="$work/cwd"; for a; do case "$a" in *.dll) dir="$(dirname "$a")" ;; esac; done; mkdir -p "$dir"; echo "$dir"; }
+
 wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
+
+wait_quiet() { # waits, at most 30 s, until the machine's cores are at most 10 % busy over half a second, so
+  # what one run leaves behind (an exporter's backlog, the dashboard digesting it) does not land in the next
+  local a b _
+  for _ in $(seq 1 60); do
+    read -ra a < <(head -1 /proc/stat); sleep 0.5; read -ra b < <(head -1 /proc/stat)
+    local total=0 idle=$(( b[4] + b[5] - a[4] - a[5] )) i
+    for i in 1 2 3 4 5 6 7 8; do total=$(( total + b[i] - a[i] )); done
+    [ $(( (total - idle) * 10 )) -le "$total" ] && return 0
+  done
+  echo "the machine stayed busy for 30 s before a run" >&2
+}
 
 make_sessions() { # port users cookies-file jar: one session per user, made like a browser would;
   # writes one Cookie header value per line (what bench/session.lua replays, one line per wrk thread)

@@ -42,9 +42,9 @@ base_dll="$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.B
 export BENCH_DIR="$root/bench"
 quiet=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning)
 
-start() { # name port command...: starts in the background, records its pid
+start() { # name command...: starts in the background from run_dir (bench/common.sh), records its pid
   local name=$1; shift
-  ( cd "$work" && exec env "$@" ) >"$work/$name.log" 2>&1 &
+  ( cd "$(run_dir "$@")" && exec env "$@" ) >"$work/$name.log" 2>&1 &
   pids+=($!); eval "pid_$name=$!"
 }
 
@@ -108,6 +108,7 @@ processes() { # "web:pid_server store:pid_kvstore" -> "web=123 store=456" (BENCH
 run_page() { # id label port who round
   local cookies="$work/cookies-$1"
   make_sessions "$3" "$users" "$cookies" "$work/jar"
+  wait_quiet
   BENCH_RESULTS="$results" BENCH_RUN="kind=page;target=$1;label=$2;round=$5" BENCH_PROCESSES="$(processes "$4")" COOKIES_FILE="$cookies" \
     wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$3/" >/dev/null
 }
