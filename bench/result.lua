@@ -8,7 +8,9 @@
 -- The object: the BENCH_RUN fields, time (UTC), duration_s, requests, requests_per_second, bytes,
 -- errors by kind (connect, read, write, timeout; status: responses of 400 and above),
 -- latency_ms (p50, p90, p99, max, mean), processes {name: {pids, cpu_ms, rss_kib, peak_rss_kib}} and
--- cpu_idle_share (of all the machine's cores over the run: how much of them nothing used).
+-- cpu_idle_share (of all the machine's cores over the run: how much of them nothing used) and
+-- cpu_elsewhere_share (how much of them went to neither the watched processes nor wrk: other processes,
+-- kernel threads; a large one means the run measured something else's load too).
 
 local function read(path)
   local f = io.open(path, "r")
@@ -64,6 +66,7 @@ end
 local watched = processes()
 for _, p in ipairs(watched) do p.cpu_before = sum(p.pids, cpu_ms) end
 local busy_before, idle_before = machine_cpu()
+local wrk_before = cpu_ms("self")
 
 local OBJECT = {} -- metatable of an object: a list of {key, value} pairs, encoded in that order
 local function object(list) return setmetatable(list, OBJECT) end
@@ -95,16 +98,20 @@ function done(summary, latency, requests)
   local seconds = summary.duration / 1e6
   local function ms(us) return us / 1000 end
   local procs = object({})
+  local watched_ms = cpu_ms("self") - wrk_before -- wrk itself, then the watched processes
   for _, p in ipairs(watched) do
     local after = sum(p.pids, cpu_ms)
+    local used = (after and p.cpu_before) and after - p.cpu_before or nil
+    watched_ms = watched_ms + (used or 0)
     procs[#procs + 1] = { p.name, object({
       { "pids", p.pids },
-      { "cpu_ms", (after and p.cpu_before) and after - p.cpu_before or nil },
+      { "cpu_ms", used },
       { "rss_kib", sum(p.pids, function(pid) return status_kib(pid, "VmRSS") end) },
       { "peak_rss_kib", sum(p.pids, function(pid) return status_kib(pid, "VmHWM") end) } }) }
   end
   local busy_after, idle_after = machine_cpu()
   local idle = idle_after - idle_before
+  local busy = busy_after - busy_before
   local e = summary.errors
   for _, pair in ipairs({
     { "time", os.date("!%Y-%m-%dT%H:%M:%SZ") },
@@ -116,7 +123,8 @@ function done(summary, latency, requests)
     { "latency_ms", object({ { "p50", ms(latency:percentile(50)) }, { "p90", ms(latency:percentile(90)) },
                       { "p99", ms(latency:percentile(99)) }, { "max", ms(latency.max) }, { "mean", ms(latency.mean) } }) },
     { "processes", procs },
-    { "cpu_idle_share", idle / math.max(1, idle + busy_after - busy_before) },
+    { "cpu_idle_share", idle / math.max(1, idle + busy) },
+    { "cpu_elsewhere_share", math.max(0, busy * 10 - watched_ms) / math.max(1, (idle + busy) * 10) }, -- ticks of 10 ms
   }) do run[#run + 1] = pair end
   local line = encode(run) .. "\n"
   local path = os.getenv("BENCH_RESULTS")

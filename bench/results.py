@@ -80,6 +80,7 @@ def summary(records):
             "cpu_us_per_page": {"total": sum(cpu.values()), **cpu},
             "errors": sum(sum(errors(r)) for r in runs),
             "cpu_idle_share": statistics.median(r["cpu_idle_share"] for r in runs) if all("cpu_idle_share" in r for r in runs) else None,
+            "cpu_elsewhere_share": statistics.median(r["cpu_elsewhere_share"] for r in runs) if all("cpu_elsewhere_share" in r for r in runs) else None,
             "peak_rss_mib": {name: mib(peak_kib(records, runs[0]["processes"][name]["pids"])) for name in names},
         })
     result = {"date": meta["time"][:10], "cores": meta["cores"], "users": meta["users"],
@@ -112,12 +113,12 @@ def render(s):
     if s["pages"]:
         out += ["", f"### Page throughput ({s['date']}, {s['cores']} cores, {s['users']} users, wrk, {s['seconds']}s x {s['rounds']})", "",
                 "| target | requests/s | vs baseline | p50 ms (median of rounds) | p90 ms (median of rounds) | p99 ms (each round) "
-                "| CPU µs per page (per process) | cores idle (median of rounds) | errors | peak RSS MiB (per process) |",
+                "| CPU µs per page (per process) | cores idle / busy elsewhere (median of rounds) | errors | peak RSS MiB (per process) |",
                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
         for p in s["pages"]:
             cpu = " + ".join(f"{name} {us}" for name, us in p["cpu_us_per_page"].items() if name != "total")
             peaks = " + ".join(f"{name} {m}" for name, m in p["peak_rss_mib"].items())
-            idle = "–" if p.get("cpu_idle_share") is None else f"{p['cpu_idle_share']:.0%}"
+            idle = " / ".join("–" if p.get(k) is None else f"{p[k]:.0%}" for k in ("cpu_idle_share", "cpu_elsewhere_share"))
             out.append(f"| {p['label']} | {p['requests_per_second']} | {p['vs_baseline']:.2f} | {p['p50_ms']:.2f} | {p['p90_ms']:.2f} "
                        f"| {' / '.join(f'{v:.2f}' for v in p['p99_ms'])} | {p['cpu_us_per_page']['total']} ({cpu}) | {idle} | {p['errors']} | {peaks} |")
         w = s.get("p99_at_or_below_baseline")

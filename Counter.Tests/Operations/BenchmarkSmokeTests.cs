@@ -20,7 +20,7 @@ public sealed class BenchmarkSmokeTests
     private static readonly string[] PageColumns =
     [
         "target", "requests/s", "vs baseline", "p50 ms (median of rounds)", "p90 ms (median of rounds)", "p99 ms (each round)",
-        "CPU µs per page (per process)", "cores idle (median of rounds)", "errors", "peak RSS MiB (per process)",
+        "CPU µs per page (per process)", "cores idle / busy elsewhere (median of rounds)", "errors", "peak RSS MiB (per process)",
     ];
 
     private static readonly string[] KvColumns = ["backend", "operation", "requests/s", "p50 ms", "p99 ms", "errors"];
@@ -129,6 +129,7 @@ public sealed class BenchmarkSmokeTests
         Assert.All(ErrorKinds, kind => Assert.NotNull(run["errors"]![kind]));
         Assert.All(Percentiles, p => Assert.True((double)run["latency_ms"]![p]! > 0, run.ToJsonString()));
         Assert.InRange((double)run["cpu_idle_share"]!, 0, 1);
+        Assert.InRange((double)run["cpu_elsewhere_share"]!, 0, 1);
     }
 
     /// <summary>The Markdown table under <paramref name="heading"/>: its header is <paramref name="columns"/> and its rows start with <paramref name="firstCells"/>.</summary>
