@@ -113,7 +113,7 @@ run_page() { # id label port who round
     wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$3/" >/dev/null
 }
 bench_results() { python3 "$root/bench/results.py" "$@"; }
-bench_results add "$results" kind=run mode="$mode" cores="$(nproc)" users="$users" seconds="$duration" rounds="$rounds" baseline=baseredis compared=server
+bench_results add "$results" kind=run mode="$mode" cores="$(nproc)" users="$users" seconds="$duration" rounds="$rounds" baseline=baseredis compared=server,serverredis
 saved_duration=$duration
 if [ "$smoke" = 1 ]; then echo "Warming up each target for 2 s..." >&2; else echo "Warming up (JIT, tiered PGO) each target for 10 s, the exporting one for 40 s..." >&2; fi
 for t in "${targets[@]}"; do
