@@ -13,7 +13,7 @@ if (args is ["dump", .. var dumpArgs])
 // A setting the store cannot run with ends it with one line and exit code 2 (docs/configuration.md).
 return await ServiceStart.RunAsync(async () =>
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = ServiceStart.CreateBuilder(args);
     builder.MoveSettings(StoreSetup.MovedSettings);
 
     // Telemetry, health checks, service discovery and the clock shared by every Counter service.

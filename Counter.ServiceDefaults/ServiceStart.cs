@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -13,6 +14,15 @@ public static class ServiceStart
 {
     /// <summary>The exit code of a service that refused a setting (docs/configuration.md lists every exit code).</summary>
     public const int InvalidSetting = 2;
+
+    /// <summary>
+    /// The builder every Counter service starts from: ASP.NET Core's defaults, except that the settings files
+    /// are read once at start and not watched. Every setting is validated and bound at start, so a changed
+    /// file could not take effect without a restart anyway; and the watch covers the content root's whole
+    /// tree, so a store whose data folder is inside it (the default `.data`) would wake the watcher on each commit.
+    /// </summary>
+    public static WebApplicationBuilder CreateBuilder(string[] args) =>
+        WebApplication.CreateBuilder([.. args, "--hostBuilder:reloadConfigOnChange=false"]);
 
     /// <summary>Runs the whole service (building and running its host); its exit code.</summary>
     public static async Task<int> RunAsync(Func<Task<int>> service)

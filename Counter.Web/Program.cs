@@ -10,7 +10,7 @@ using Counter.Web.Sessions;
 // A setting web cannot run with ends it with one line and exit code 2 (docs/configuration.md).
 return await ServiceStart.RunAsync(async () =>
 {
-    var builder = WebApplication.CreateBuilder(args);
+    var builder = ServiceStart.CreateBuilder(args);
     // A setting under a name it had before still works, with a warning at start.
     builder.MoveSettings(WebSettings.Moved);
 
