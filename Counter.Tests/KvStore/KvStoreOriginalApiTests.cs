@@ -163,7 +163,7 @@ public abstract class KvStoreOriginalApiTests(CounterAppFixture app) : IDisposab
     private async Task SetAsync(string json)
     {
         using var response = await _store.PostAsync("/", new StringContent(json, Encoding.UTF8, "application/json"));
-        response.EnsureSuccessStatusCode();
+        Assert.True(response.IsSuccessStatusCode, $"Setting up the test's keys: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
     }
 
     /// <summary>Puts this test's key prefix where the JSON says '@'.</summary>

@@ -35,6 +35,31 @@ public sealed class RedisClusterKvStoreKeysApiTests(RedisClusterAppFixture app) 
     }
 
     /// <summary>
+    /// A bulk write (one MULTI/EXEC per hash slot) right after a manual failover, on a store replica
+    /// that has sent nothing since: its client still routes a third of the slots to the demoted node,
+    /// whose MOVED aborts that slot's transaction. Nothing in it was applied, so the store sends it again
+    /// on the map the MOVED taught its client, and the write is acknowledged. Fresh connections reach
+    /// both store replicas (the proxy balances per connection).
+    /// </summary>
+    [Fact]
+    public async Task BulkWritesRightAfterAManualFailoverAreApplied()
+    {
+        var prefix = $"m{Guid.NewGuid():N}-";
+        using var startup = TestTimeouts.StartupSource();
+        await app.Cluster.ManualFailoverAsync((await app.Cluster.PrimaryPortsAsync())[0], startup.Token);
+
+        var answers = new List<string>();
+        for (var round = 0; round < 6; round++)
+        {
+            using var store = app.CreateStoreClient();
+            using var bulk = await store.PostAsync("/", new StringContent("{" + string.Join(",", Enumerable.Range(0, 30).Select(i => $"\"{prefix}{round}-{i}\":{i}")) + "}", Encoding.UTF8, "application/json"));
+            answers.Add($"{(int)bulk.StatusCode} {await bulk.Content.ReadAsStringAsync()}");
+        }
+
+        Assert.All(answers, a => Assert.True(a.StartsWith("200", StringComparison.Ordinal), a));
+    }
+
+    /// <summary>
     /// A read serves only what a failover cannot undo: with the key's replica stopped, a write is
     /// answered 503 (its replica wait falls short) yet applied on the primary, and a read of the key is
     /// refused too instead of returning that write, which a promoted replica would not have. Once the

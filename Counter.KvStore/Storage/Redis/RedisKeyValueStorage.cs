@@ -40,7 +40,7 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
             IEnumerable<IReadOnlyList<KeyValuePair<string, byte[]>>> groups = RedisPrimaries.IsCluster(redis)
                 ? entries.GroupBy(e => redis.HashSlot(Namespace + e.Key)).Select(g => g.ToList())
                 : [entries];
-            var applied = await Task.WhenAll(groups.Select(PutInOneTransactionAsync));
+            var applied = await Task.WhenAll(groups.Select(g => PutInOneTransactionAsync(g)));
             if (applied.Contains(false))
             {
                 throw new StorageUnavailableException("A Redis transaction was not applied; on a cluster, other slots' keys may have been.");
@@ -49,7 +49,14 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
             return true;
         });
 
-    private async Task<bool> PutInOneTransactionAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries)
+    /// <summary>
+    /// One MULTI/EXEC for the entries of one hash slot. After a failover the client may still route the
+    /// slot to its demoted primary, which answers MOVED to each queued command and then discards the
+    /// transaction at EXEC: nothing in it was applied, and the MOVED taught the client the slot's new
+    /// primary. Such a discarded transaction is sent once more (these puts carry no condition, so that is
+    /// safe); a second refusal is the caller's 503.
+    /// </summary>
+    private async Task<bool> PutInOneTransactionAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, bool again = false)
     {
         var transaction = Db.CreateTransaction();
         var pending = new List<Task>(entries.Count * 2);
@@ -59,7 +66,16 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
             pending.Add(transaction.HashSetAsync(redisKey, [new("val", value), new("ver", NewVersion()), new("exp", "0")]));
             pending.Add(transaction.KeyPersistAsync(redisKey));
         }
-        if (!await transaction.ExecuteAsync())
+        bool executed;
+        try
+        {
+            executed = await transaction.ExecuteAsync();
+        }
+        catch (RedisServerException) when (!again)
+        {
+            return await PutInOneTransactionAsync(entries, again: true);
+        }
+        if (!executed)
         {
             return false;
         }
