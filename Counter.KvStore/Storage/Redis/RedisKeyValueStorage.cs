@@ -51,10 +51,11 @@ public sealed partial class RedisKeyValueStorage(IConnectionMultiplexer redis, T
 
     /// <summary>
     /// One MULTI/EXEC for the entries of one hash slot. After a failover the client may still route the
-    /// slot to its demoted primary, which answers MOVED to each queued command and then discards the
-    /// transaction at EXEC: nothing in it was applied, and the MOVED taught the client the slot's new
-    /// primary. Such a discarded transaction is sent once more (these puts carry no condition, so that is
-    /// safe); a second refusal is the caller's 503.
+    /// slot to its demoted primary, which answers MOVED to each queued command and then refuses EXEC
+    /// (EXECABORT, which no longer names the MOVED, so the single-key writes' <c>IsRetryable</c> cannot
+    /// tell it). An error answer to EXEC means the server ran none of the transaction, and the MOVED has
+    /// taught the client the slot's new primary: the transaction is sent once more (these puts carry no
+    /// condition, so that is safe); a second refusal is the caller's 503.
     /// </summary>
     private async Task<bool> PutInOneTransactionAsync(IReadOnlyList<KeyValuePair<string, byte[]>> entries, bool again = false)
     {
