@@ -65,6 +65,9 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
     /// <summary>Set when the database was opened read-only at start: every write is refused before queueing.</summary>
     public ReadOnlyStart? ReadOnlyStart { get; init; }
 
+    /// <summary>Where each successful commit's duration and size are recorded, if anywhere.</summary>
+    public CommitMetrics? Metrics { get; init; }
+
     /// <summary>
     /// How long the oldest write not yet answered has waited: the batch being applied and committed,
     /// else the head of the queue; zero when nothing waits. It grows without bound while a commit
@@ -200,6 +203,7 @@ internal sealed partial class GroupCommitWriter : IAsyncDisposable
                 continue;
             }
             var committedAt = Stopwatch.GetTimestamp();
+            Metrics?.Record(committingAt, committedAt, operations.Count);
             _health = WriterHealth.Healthy;
             Volatile.Write(ref _inFlightSince, 0);
             Interlocked.Add(ref _keys, batch.Keys);

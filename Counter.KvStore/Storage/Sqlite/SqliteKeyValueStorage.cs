@@ -27,7 +27,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     private bool _clockStepped; // Whether a wall-clock step was last logged; writer thread only.
     private int _disposed; // The host disposes this twice: as itself and as the keyed engine.
 
-    public SqliteKeyValueStorage(IOptions<SqliteStorageOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<SqliteKeyValueStorage> logger)
+    public SqliteKeyValueStorage(IOptions<SqliteStorageOptions> options, TimeProvider time, IHostEnvironment environment, ILogger<SqliteKeyValueStorage> logger, CommitMetrics metrics)
     {
         _options = options.Value;
         _logger = logger;
@@ -52,6 +52,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
             _writer = new GroupCommitWriter(_connection, _commands, _options.MaxBatchSize, _options.MaxQueuedWrites, _options.MaxQueuedBytes, database.Schema.Keys, database.Schema.Bytes, NowMs, logger)
             {
                 ReadOnlyStart = ReadOnlyStart,
+                Metrics = metrics,
             };
         }
         catch

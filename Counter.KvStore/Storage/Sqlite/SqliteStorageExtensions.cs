@@ -6,6 +6,7 @@ public static class SqliteStorageExtensions
     public static WebApplicationBuilder AddSqliteStorage(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<SqliteStorageOptions>().BindConfiguration(SqliteStorageOptions.SectionName).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton<CommitMetrics>();
         builder.Services.AddSingleton<SqliteKeyValueStorage>();
         builder.Services.AddKeyedSingleton<IKeyValueStorage>(StorageEngine.Key, (services, _) => services.GetRequiredService<SqliteKeyValueStorage>());
         builder.Services.AddHostedService<ExpirySweeper>();
