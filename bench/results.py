@@ -9,6 +9,7 @@ computes the medians and ratios, and prints each script's tables.
     results.py ab FILE [--round N | --totals]
     results.py stalls FILE
     results.py tail FILE           # tail.sh: where the slowest pages spent their time (Server-Timing)
+    results.py timeline FILE       # run.sh with TIMELINE=1: when each round's slowest pages came
     results.py capacity FILE
     results.py profile FILE
 
@@ -240,6 +241,43 @@ def tail(records):
     return out
 
 
+# run.sh with TIMELINE=1
+
+def timeline(records):
+    """Per target and round, from bench/timeline.lua's file: the p99, the p99 of the pages sent in the
+    round's first second, and the share of the round's slowest 1 % that fell in its worst 5 % of 100 ms
+    windows (the windows holding most of them): a stall bunches them there, a busy machine spreads them."""
+    runs = [r for r in measured(records, "page") if r.get("timeline_file")]
+    out = ["### When each round's slowest pages came (`TIMELINE=1`, bench/timeline.lua)", "",
+           "| target | p99 ms | p99 ms of the first second | share of the slowest 1 % in the worst 5 % of 100 ms windows |",
+           "| --- | ---: | ---: | ---: |"]
+    by_target = {}
+    for r in runs:
+        by_target.setdefault(r["label"], []).append(r)
+    for label, rounds in by_target.items():
+        cells = [[], [], []]
+        for r in sorted(rounds, key=lambda r: r["round"]):
+            with open(r["timeline_file"], encoding="utf-8") as f:
+                pages = [(float(sent), float(took) / 1000) for _, sent, took in (line.split() for line in f)]
+            if not pages:
+                continue
+            start = min(sent for sent, _ in pages)
+            p99 = percentile([took for _, took in pages], 99)
+            first = [took for sent, took in pages if sent - start < 1e6]
+            windows = {}
+            for sent, took in pages:
+                if took >= p99:
+                    window = int((sent - start) // 1e5)
+                    windows[window] = windows.get(window, 0) + 1
+            span = int((max(sent for sent, _ in pages) - start) // 1e5) + 1
+            worst = sum(sorted(windows.values(), reverse=True)[:max(1, span // 20)])
+            cells[0].append(f"{p99:.2f}")
+            cells[1].append(f"{percentile(first, 99):.2f}")
+            cells[2].append(f"{worst / sum(windows.values()):.0%}")
+        out.append(f"| {label} | " + " | ".join(" / ".join(c) for c in cells) + " |")
+    return out
+
+
 # capacity.sh
 
 def capacity(records):
@@ -312,7 +350,7 @@ def main():
     p.add_argument("file")
     p.add_argument("fields", nargs="+")
     p.add_argument("--process", action="append", default=[], help="name=pid[,pid...]: record their RSS and peak RSS")
-    for name in ("summary", "render", "stalls", "tail", "capacity", "profile"):
+    for name in ("summary", "render", "stalls", "tail", "timeline", "capacity", "profile"):
         commands.add_parser(name).add_argument("file")
     p = commands.add_parser("ab")
     p.add_argument("file")
@@ -333,6 +371,7 @@ def main():
              "ab": lambda: ab(records, args.round, args.totals),
              "stalls": lambda: stalls(records),
              "tail": lambda: tail(records),
+             "timeline": lambda: timeline(records),
              "capacity": lambda: capacity(records),
              "profile": lambda: profile(records)}[args.command]()
     print("\n".join(lines))

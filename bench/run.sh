@@ -3,6 +3,8 @@
 #   bash bench/run.sh             # full run (~13 min): page throughput, store API, 100k and 1M sessions, dump
 #   bash bench/run.sh --smoke     # a few seconds per step, no 1M-key steps
 #   bash bench/run.sh --pages     # only the page-throughput table (~10 min)
+#   TIMELINE=1 bash bench/run.sh --pages   # also each page's send time and latency (bench/timeline.lua), kept in a
+#                                 # folder it names, and the table of when each round's slowest pages came
 # Drives Release builds over loopback with wrk (one thread and one connection per user, each user
 # keeping its own session cookies). Targets run one after another, alternating, in four rounds.
 # Every measurement is one JSON object per line in the results file (RESULTS=file, else a temporary
@@ -105,12 +107,15 @@ processes() { # "web:pid_server store:pid_kvstore" -> "web=123 store=456" (BENCH
   local p v pids out=""; for p in $1; do v=${p#*:}; pids=$(echo ${!v}); out+="${out:+ }${p%%:*}=${pids// /,}"; done; echo "$out"
 }
 # Each wrk run appends one JSON object to $results (bench/result.lua); round 0 is a warm-up.
+script="$root/bench/session.lua"; timelines=""
+[ -n "${TIMELINE:-}" ] && { script="$root/bench/timeline.lua"; timelines="$(mktemp -d /tmp/counter-timelines.XXXXXX)"; }
 run_page() { # id label port who round
-  local cookies="$work/cookies-$1"
+  local cookies="$work/cookies-$1" fields="kind=page;target=$1;label=$2;round=$5"
   make_sessions "$3" "$users" "$cookies" "$work/jar"
   wait_quiet
-  BENCH_RESULTS="$results" BENCH_RUN="kind=page;target=$1;label=$2;round=$5" BENCH_PROCESSES="$(processes "$4")" COOKIES_FILE="$cookies" \
-    wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$root/bench/session.lua" "http://127.0.0.1:$3/" >/dev/null
+  [ -n "$timelines" ] && fields="$fields;timeline_file=$timelines/$1-$5"
+  BENCH_RESULTS="$results" BENCH_RUN="$fields" BENCH_PROCESSES="$(processes "$4")" COOKIES_FILE="$cookies" TIMELINE_FILE="$timelines/$1-$5" \
+    wrk -t"$users" -c"$users" -d"${duration}s" --timeout 5s -s "$script" "http://127.0.0.1:$3/" >/dev/null
 }
 bench_results() { python3 "$root/bench/results.py" "$@"; }
 bench_results add "$results" kind=run mode="$mode" cores="$(nproc)" users="$users" seconds="$duration" rounds="$rounds" baseline=baseredis compared=server,serverredis
@@ -130,6 +135,10 @@ done
 # The tables, from the results file: bench/results.py computes the medians, ratios and per-page CPU.
 finish() {
   bench_results render "$results"
+  if [ -n "$timelines" ]; then
+    echo; bench_results timeline "$results"
+    echo "Each page's send time and latency: $timelines" >&2
+  fi
   [ "$mode" = full ] && [ -z "${RESULTS:-}" ] && cp "$results" "$root/bench/latest.jsonl" && results="$root/bench/latest.jsonl"
   echo "Raw results: $results (python3 bench/results.py render FILE prints these tables again)" >&2
   exit 0

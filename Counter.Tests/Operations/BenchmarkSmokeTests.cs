@@ -10,7 +10,8 @@ namespace Counter.Tests.Operations;
 /// and without an anti-forgery token, and over memory), records each wrk run as one JSON object
 /// (bench/result.lua) and prints the tables bench/results.py computes from them. Figures from a
 /// 3-second run on a busy test machine mean nothing, so only the data is checked: every target
-/// measured with its fields and processes, the aggregator's ratios, and the tables' columns.
+/// measured with its fields and processes, the aggregator's ratios, and the tables' columns. It runs
+/// with <c>TIMELINE=1</c>, so each page's timing (bench/timeline.lua) and its table are checked too.
 /// </summary>
 public sealed class BenchmarkSmokeTests
 {
@@ -22,6 +23,9 @@ public sealed class BenchmarkSmokeTests
         "target", "requests/s", "vs baseline", "p50 ms (median of rounds)", "p90 ms (median of rounds)", "p99 ms (each round)",
         "CPU µs per page (per process)", "cores idle / busy elsewhere (median of rounds)", "errors", "peak RSS MiB (per process)",
     ];
+
+    private static readonly string[] TimelineColumns =
+        ["target", "p99 ms", "p99 ms of the first second", "share of the slowest 1 % in the worst 5 % of 100 ms windows"];
 
     private static readonly string[] KvColumns = ["backend", "operation", "requests/s", "p50 ms", "p99 ms", "errors"];
 
@@ -41,7 +45,7 @@ public sealed class BenchmarkSmokeTests
         var results = Path.Combine(Path.GetTempPath(), $"counter-bench-smoke-{Guid.NewGuid():N}.jsonl");
         try
         {
-            var (exitCode, output, errors) = await RunAsync(TimeSpan.FromMinutes(8), new() { ["RESULTS"] = results }, Path.Combine(Repository.Root, "bench", "run.sh"), "--smoke");
+            var (exitCode, output, errors) = await RunAsync(TimeSpan.FromMinutes(8), new() { ["RESULTS"] = results, ["TIMELINE"] = "1" }, Path.Combine(Repository.Root, "bench", "run.sh"), "--smoke");
             Assert.True(exitCode == 0, $"bench/run.sh --smoke exited with {exitCode}.\n{output}\n{errors}");
 
             var records = File.ReadAllLines(results).Select(line => JsonNode.Parse(line)!.AsObject()).ToList();
@@ -88,10 +92,27 @@ public sealed class BenchmarkSmokeTests
             AssertTable(output, "### Page throughput", PageColumns, targets.Select(t => Text(t!, "label")!).ToArray());
             AssertTable(output, "### KV store API", KvColumns, ["embedded SQLite", "embedded SQLite", "Redis backend (redis-server)", "Redis backend (redis-server)"]);
             Assert.All(within, w => Assert.Contains($"p99 at or below the baseline's in the same round, {Text(w!, "label")}:", output));
+
+            // TIMELINE=1: every page run kept each page's send time and latency, and their table has a row per target.
+            Assert.All(pages, run => Assert.True(new FileInfo(Text(run, "timeline_file")!).Length > 0, run.ToJsonString()));
+            AssertTable(output, "### When each round's slowest pages came", TimelineColumns, targets.Select(t => Text(t!, "label")!).ToArray());
         }
         finally
         {
+            DeleteTimelines(results);
             File.Delete(results);
+        }
+    }
+
+    /// <summary>The folder run.sh kept the page timings in (TIMELINE=1), named by the records.</summary>
+    private static void DeleteTimelines(string results)
+    {
+        var file = File.Exists(results)
+            ? File.ReadLines(results).Select(line => JsonNode.Parse(line)!["timeline_file"]).FirstOrDefault(f => f is not null)
+            : null;
+        if (file is not null && Path.GetDirectoryName((string)file!) is { } folder && Directory.Exists(folder))
+        {
+            Directory.Delete(folder, recursive: true);
         }
     }
 
