@@ -56,14 +56,14 @@ start_redis_cluster() { # folder port x6: a Redis Cluster of 3 primaries with 1 
 }
 
 start_counter() { # store-port web-port env-words...: one embedded store (data in $work/kv) and one web in front of
-  # it, Release builds, with the environment words given to both; sets kv and web to their pids, adds them to
-  # pids (kv first), and waits until both answer
-  local kvport=$1 webport=$2; shift 2
+  # it, Release builds, each started in its own folder (run_dir), with the environment words given to both; sets kv
+  # and web to their pids, adds them to pids (kv first), and waits until both answer
+  local kvport=$1 webport=$2 kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" web_dll="$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"
+  shift 2
+  ( cd "$(run_dir "$kv_dll")" && exec env "$@" ASPNETCORE_URLS=http://127.0.0.1:$kvport Credentials__Web=$web_credential Credentials__Operations=$operations_credential \
+    Storage__Sqlite__DataPath="$work/kv" dotnet "$kv_dll" ) >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
   # shellcheck disable=SC2086 # web_limits is a word list on purpose
-  env "$@" ASPNETCORE_URLS=http://127.0.0.1:$kvport Credentials__Web=$web_credential Credentials__Operations=$operations_credential Storage__Sqlite__DataPath="$work/kv" \
-    dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
-  # shellcheck disable=SC2086
-  env "$@" ASPNETCORE_URLS=http://127.0.0.1:$webport KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret KeyRing__KeyEncryptionKey=$secret \
-    KvStoreClient__BaseAddress=http://127.0.0.1:$kvport dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll" >"$work/web.log" 2>&1 & pids+=($!); web=$!
+  ( cd "$(run_dir "$web_dll")" && exec env "$@" ASPNETCORE_URLS=http://127.0.0.1:$webport KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret \
+    KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:$kvport dotnet "$web_dll" ) >"$work/web.log" 2>&1 & pids+=($!); web=$!
   wait_up "http://127.0.0.1:$kvport/health"; wait_up "http://127.0.0.1:$webport/health"
 }
