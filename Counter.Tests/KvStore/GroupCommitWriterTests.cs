@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using Counter.KvStore.Storage;
 using Counter.KvStore.Storage.Sqlite;
+using Counter.KvStore.Telemetry;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Counter.Tests.KvStore;
@@ -8,8 +11,9 @@ namespace Counter.Tests.KvStore;
 /// <summary>
 /// The embedded engine's writer on a real SQLite file, without an app: a queue bounded by count and
 /// by bytes, no write applied after its caller gave up, a refusing disk that recovers, an I/O error
-/// that stops the writer for good instead of acknowledging anything after it, and a blocked commit
-/// that shows in how long the oldest write has been waiting.
+/// that stops the writer for good instead of acknowledging anything after it, a blocked commit
+/// that shows in how long the oldest write has been waiting, and each successful commit's duration
+/// and operations recorded as metrics.
 /// </summary>
 [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "xunit disposes them through IAsyncLifetime.DisposeAsync.")]
 [Trait("Category", "Unit")]
@@ -22,6 +26,10 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     private SqliteConnection _connection = null!;
     private WriterCommands _commands = null!;
     private GroupCommitWriter _writer = null!;
+    private readonly ServiceProvider _services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+    private readonly MeterListener _listener = new();
+    private readonly List<double> _commitDurations = [];
+    private readonly List<int> _commitOperations = [];
 
     public ValueTask InitializeAsync()
     {
@@ -31,9 +39,62 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
         _connection.Open();
         SqliteSchema.Open(_connection, path, SyncMode.Normal);
         _commands = new WriterCommands(_connection);
+        var meters = _services.GetRequiredService<IMeterFactory>();
+        ListenToCommits(meters.Create(StoreTelemetry.SourceName));
         _writer = new GroupCommitWriter(_connection, _commands, maxBatchSize: 16, maxQueued: QueueLength, maxQueuedBytes: QueueBytes, keys: 0, bytes: 0,
-            () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), NullLogger.Instance);
+            () => DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), NullLogger.Instance)
+        {
+            Metrics = new CommitMetrics(meters),
+        };
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Only this test's meter: its own factory hands it out, and other tests have theirs.</summary>
+    private void ListenToCommits(Meter meter)
+    {
+        _listener.InstrumentPublished = (instrument, listener) =>
+        {
+            if (ReferenceEquals(instrument.Meter, meter))
+            {
+                listener.EnableMeasurementEvents(instrument);
+            }
+        };
+        _listener.SetMeasurementEventCallback<double>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == CommitMetrics.Duration)
+            {
+                lock (_commitDurations) { _commitDurations.Add(value); }
+            }
+        });
+        _listener.SetMeasurementEventCallback<int>((instrument, value, _, _) =>
+        {
+            if (instrument.Name == CommitMetrics.Operations)
+            {
+                lock (_commitOperations) { _commitOperations.Add(value); }
+            }
+        });
+        _listener.Start();
+    }
+
+    [Fact]
+    public async Task EachCommitRecordsItsDurationAndItsOperationsAndARolledBackBatchNothing()
+    {
+        // The held write commits alone; the two queued behind it go as one commit.
+        Task<bool[]> written;
+        using (var hold = new HeldWriter(_writer))
+        {
+            var queued = Enumerable.Range(0, QueueLength).Select(_ => _writer.EnqueueAsync(_ => true, CancellationToken.None));
+            written = Task.WhenAll([hold.Write, .. queued]);
+            hold.Release();
+        }
+        Assert.All(await written.WaitAsync(Bound), Assert.True);
+
+        await Assert.ThrowsAsync<StorageUnavailableException>(
+            () => _writer.EnqueueAsync<int>(_ => throw new SqliteException("constraint failed", 19), CancellationToken.None).WaitAsync(Bound));
+
+        Assert.Equal([1, QueueLength], _commitOperations);
+        Assert.Equal(2, _commitDurations.Count);
+        Assert.All(_commitDurations, seconds => Assert.InRange(seconds, double.Epsilon, Bound.TotalSeconds));
     }
 
     [Fact]
@@ -163,9 +224,11 @@ public sealed class GroupCommitWriterTests : IAsyncLifetime
     public async ValueTask DisposeAsync()
     {
         await _writer.DisposeAsync();
+        _listener.Dispose();
         _commands.Dispose();
         await _connection.DisposeAsync();
         SqliteConnection.ClearAllPools();
+        await _services.DisposeAsync();
         Directory.Delete(_folder, recursive: true);
     }
 
