@@ -58,22 +58,21 @@ esac
 # store address and key-encryption key (KvStoreClient:BaseAddress, KvClient:BaseAddress, KvStore:BaseAddress;
 # KeyRing:KeyEncryptionKey, DataProtection:KeyEncryptionKey) and the data folder (Storage:Sqlite:DataPath,
 # Storage:DataPath), so an older checkout can be one side.
-start() { # side env kvport webport: each service starts in its own folder (run_dir, bench/common.sh)
-  local side=$1 extra=$2 kv=$3 web=$4 kv_dll web_dll
-  kv_dll=$(eval echo "\$dll_${side}_KvStore"); web_dll=$(eval echo "\$dll_${side}_Web")
+start_side() { # side env kvport webport
+  local side=$1 extra=$2 kv=$3 web=$4
   # shellcheck disable=SC2086 # the environment strings are word lists on purpose
-  ( cd "$(run_dir "$kv_dll")" && exec env $quiet $backend $extra $(eval echo "\${STORE_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" Storage__Sqlite__DataPath="$work/kv$side" \
-    dotnet "$kv_dll" ) >"$work/kv$side.log" 2>&1 &
-  pids+=($!); eval "kv_$side=$!"
+  start kv$side $quiet $backend $extra $(eval echo "\${STORE_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$kv Credentials__Web=$web_credential Credentials__Operations=$operations_credential Access__WebKey=$web_credential Access__OperationsKey=$operations_credential Access__ApiKey=$web_credential KvStore__ApiKey=$web_credential Storage__DataPath="$work/kv$side" Storage__Sqlite__DataPath="$work/kv$side" \
+    dotnet "$(eval echo "\$dll_${side}_KvStore")"
+  eval "kv_$side=\$pid_kv$side"
   # shellcheck disable=SC2086
-  ( cd "$(run_dir "$web_dll")" && exec env $quiet $extra $(eval echo "\${WEB_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$web KvStoreClient__Credential=$web_credential KvClient__Credential=$web_credential KvClient__ApiKey=$web_credential $web_limits KvStore__ApiKey=$web_credential Session__KeySecret=$secret KeyRing__KeyEncryptionKey=$secret DataProtection__KeyEncryptionKey=$secret \
-    Session__Mode=$mode KvStoreClient__BaseAddress=http://127.0.0.1:$kv KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$web_dll" ) >"$work/web$side.log" 2>&1 &
-  pids+=($!); eval "web_$side=$!"
+  start web$side $quiet $extra $(eval echo "\${WEB_$side:-}") ASPNETCORE_URLS=http://127.0.0.1:$web KvStoreClient__Credential=$web_credential KvClient__Credential=$web_credential KvClient__ApiKey=$web_credential $web_limits KvStore__ApiKey=$web_credential Session__KeySecret=$secret KeyRing__KeyEncryptionKey=$secret DataProtection__KeyEncryptionKey=$secret \
+    Session__Mode=$mode KvStoreClient__BaseAddress=http://127.0.0.1:$kv KvClient__BaseAddress=http://127.0.0.1:$kv KvStore__BaseAddress=http://127.0.0.1:$kv dotnet "$(eval echo "\$dll_${side}_Web")"
+  eval "web_$side=\$pid_web$side"
   wait_up "http://127.0.0.1:$kv/health"; wait_up "http://127.0.0.1:$web/health"
   make_sessions "$web" "$users" "$work/cookies$side" "$work/jar"
 }
-start A "${1:-}" 5321 5322
-start B "${2:-}" 5323 5324
+start_side A "${1:-}" 5321 5322
+start_side B "${2:-}" 5323 5324
 # Each wrk run appends one JSON object to the results file (bench/result.lua: pages, latency, each
 # process's CPU and memory); bench/results.py prints the rounds, the peaks and the mean B/A from it.
 results="${RESULTS:-$(mktemp /tmp/counter-ab-XXXXXX.jsonl)}"; : >"$results"

@@ -17,7 +17,6 @@ trap cleanup EXIT
 dotnet build "$root/Counter.KvStore" -c Release -v q -nologo >/dev/null
 kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"
 quiet=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning)
-start() { local name=$1; shift; ( cd "$(run_dir "$@")" && exec env "$@" ) >"$work/$name.log" 2>&1 & pids+=($!); eval "pid_$name=$!"; }
 ms() { date +%s%3N; }
 populate() { # port count: session:<i> for i < count, in bulk POSTs of 1000 from two writers
   python3 - "$1" "$2" "$operations_credential" <<'PY'

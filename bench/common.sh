@@ -13,6 +13,13 @@ web_limits="RateLimit__PagesPerWindow=1000000000 RateLimit__NewSessionsPerWindow
 # changes, so every commit and log line written under it would wake every such process (measured in bench/log.md).
 run_dir() { local a dir="$work/cwd"; for a; do case "$a" in *.dll) dir="$(dirname "$a")" ;; esac; done; mkdir -p "$dir"; echo "$dir"; }
 
+start() { # name command...: starts it in the background in its own folder (run_dir), its output in $work/name.log;
+  # sets pid_name to its pid and adds it to pids
+  local name=$1; shift
+  ( cd "$(run_dir "$@")" && exec env "$@" ) >"$work/$name.log" 2>&1 &
+  pids+=($!); eval "pid_$name=$!"
+}
+
 wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
 
 wait_quiet() { # waits, at most 30 s, until the machine's cores are at most 10 % busy over half a second, so
@@ -58,12 +65,11 @@ start_redis_cluster() { # folder port x6: a Redis Cluster of 3 primaries with 1 
 start_counter() { # store-port web-port env-words...: one embedded store (data in $work/kv) and one web in front of
   # it, Release builds, each started in its own folder (run_dir), with the environment words given to both; sets kv
   # and web to their pids, adds them to pids (kv first), and waits until both answer
-  local kvport=$1 webport=$2 kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll" web_dll="$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"
-  shift 2
-  ( cd "$(run_dir "$kv_dll")" && exec env "$@" ASPNETCORE_URLS=http://127.0.0.1:$kvport Credentials__Web=$web_credential Credentials__Operations=$operations_credential \
-    Storage__Sqlite__DataPath="$work/kv" dotnet "$kv_dll" ) >"$work/kv.log" 2>&1 & pids+=($!); kv=$!
+  local kvport=$1 webport=$2; shift 2
+  start kv "$@" ASPNETCORE_URLS=http://127.0.0.1:$kvport Credentials__Web=$web_credential Credentials__Operations=$operations_credential \
+    Storage__Sqlite__DataPath="$work/kv" dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"; kv=$pid_kv
   # shellcheck disable=SC2086 # web_limits is a word list on purpose
-  ( cd "$(run_dir "$web_dll")" && exec env "$@" ASPNETCORE_URLS=http://127.0.0.1:$webport KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret \
-    KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:$kvport dotnet "$web_dll" ) >"$work/web.log" 2>&1 & pids+=($!); web=$!
+  start web "$@" ASPNETCORE_URLS=http://127.0.0.1:$webport KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret \
+    KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:$kvport dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"; web=$pid_web
   wait_up "http://127.0.0.1:$kvport/health"; wait_up "http://127.0.0.1:$webport/health"
 }

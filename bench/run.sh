@@ -44,12 +44,6 @@ base_dll="$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.B
 export BENCH_DIR="$root/bench"
 quiet=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning)
 
-start() { # name command...: starts in the background from run_dir (bench/common.sh), records its pid
-  local name=$1; shift
-  ( cd "$(run_dir "$@")" && exec env "$@" ) >"$work/$name.log" 2>&1 &
-  pids+=($!); eval "pid_$name=$!"
-}
-
 start redis redis-server --port 5301 --save "" --appendonly no
 # The same Redis made durable like the embedded store (append-only file, fsync before every reply).
 mkdir -p "$work/aof"

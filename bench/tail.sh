@@ -17,21 +17,18 @@ cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 
 trap cleanup EXIT
 for p in Counter.Web Counter.KvStore bench/Counter.Bench.Baseline; do dotnet build "$root/$p" -c Release -v q -nologo >/dev/null; done
 q="Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning"
-kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"; web_dll="$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"
-base_dll="$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.Baseline.dll"
-# Every service starts in its own folder (run_dir, bench/common.sh), as bench/run.sh starts them.
-redis-server --port 5421 --save "" --appendonly no >"$work/redis.log" 2>&1 & pids+=($!); redis=$!
+start redis redis-server --port 5421 --save "" --appendonly no; redis=$pid_redis
 # shellcheck disable=SC2086 # word lists on purpose
 start_counter 5422 5423 $q ServerTiming__Enabled=true
 # shellcheck disable=SC2086
-( cd "$(run_dir "$kv_dll")" && exec env $q ServerTiming__Enabled=true ASPNETCORE_URLS=http://127.0.0.1:5424 Credentials__Web=$web_credential Credentials__Operations=$operations_credential \
-  Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5421 dotnet "$kv_dll" ) >"$work/kvredis.log" 2>&1 & pids+=($!); kvredis=$!
+start kvredis $q ServerTiming__Enabled=true ASPNETCORE_URLS=http://127.0.0.1:5424 Credentials__Web=$web_credential Credentials__Operations=$operations_credential \
+  Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5421 dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"; kvredis=$pid_kvredis
 # shellcheck disable=SC2086
-( cd "$(run_dir "$web_dll")" && exec env $q $web_limits ServerTiming__Enabled=true ASPNETCORE_URLS=http://127.0.0.1:5425 KvStoreClient__Credential=$web_credential Session__KeySecret=$secret \
-  KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:5424 dotnet "$web_dll" ) >"$work/webredis.log" 2>&1 & pids+=($!); webredis=$!
+start webredis $q $web_limits ServerTiming__Enabled=true ASPNETCORE_URLS=http://127.0.0.1:5425 KvStoreClient__Credential=$web_credential Session__KeySecret=$secret \
+  KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:5424 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"; webredis=$pid_webredis
 # shellcheck disable=SC2086
-( cd "$(run_dir "$base_dll")" && exec env $q ASPNETCORE_URLS=http://127.0.0.1:5426 BASELINE_CACHE=redis REDIS=127.0.0.1:5421 \
-  dotnet "$base_dll" ) >"$work/base.log" 2>&1 & pids+=($!); base=$!
+start base $q ASPNETCORE_URLS=http://127.0.0.1:5426 BASELINE_CACHE=redis REDIS=127.0.0.1:5421 \
+  dotnet "$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.Baseline.dll"; base=$pid_base
 for u in 5424/health 5425/health 5426/; do wait_up "http://127.0.0.1:$u"; done
 
 targets=("baseline|Built-in session over Redis, anti-forgery token in the form (baseline)|5426|web=$base redis=$redis"
