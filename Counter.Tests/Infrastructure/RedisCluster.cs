@@ -182,6 +182,8 @@ public sealed class RedisCluster : IAsyncDisposable
         await WaitHealthyAsync(cancellationToken);
     }
 
+    private static readonly TimeSpan ManualFailoverRetry = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// A manual failover (CLUSTER FAILOVER on the replica of <paramref name="primaryPort"/>): the replica
     /// takes over the primary's slots while both are up, and the old primary follows it. Returns the
@@ -195,8 +197,22 @@ public sealed class RedisCluster : IAsyncDisposable
         {
             throw new InvalidOperationException($"CLUSTER FAILOVER on {replica} answered {answer}.");
         }
-        await WaitUntilAsync(async () => await Server(primaryPort).RoleAsync() is Role.Replica
-            && (await PrimaryPortsAsync()).Contains(replica), $"node {replica} to take over from {primaryPort}", cancellationToken);
+        // Redis abandons a manual failover that has not completed within 5 s (CLUSTER_MF_TIMEOUT), for example
+        // while the replica is still settling in after an earlier failover; it is then asked again.
+        var asked = Stopwatch.StartNew();
+        await WaitUntilAsync(async () =>
+        {
+            if (await Server(primaryPort).RoleAsync() is Role.Replica && (await PrimaryPortsAsync()).Contains(replica))
+            {
+                return true;
+            }
+            if (asked.Elapsed > ManualFailoverRetry)
+            {
+                await CliAsync(replica, "CLUSTER", "FAILOVER");
+                asked.Restart();
+            }
+            return false;
+        }, $"node {replica} to take over from {primaryPort}", cancellationToken);
         await WaitHealthyAsync(cancellationToken);
         return replica;
     }
