@@ -3,6 +3,7 @@
 -- is done. bench/results.py timeline reads them: whether a round's slowest pages are spread over the run
 -- or bunched in a few moments (a stall) or at its start. Costs wrk a clock read and a line per page.
 dofile(os.getenv("BENCH_DIR") .. "/session.lua")
+dofile(os.getenv("BENCH_DIR") .. "/page_lines.lua")
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -15,13 +16,7 @@ local function now_us()
   return tonumber(clock.tv_sec) * 1e6 + tonumber(clock.tv_nsec) / 1e3
 end
 
-local threads = {}
-local setup_session, make_request, count_response, write_result = setup, request, response, done
-
-function setup(thread)
-  setup_session(thread)
-  threads[#threads + 1] = thread
-end
+local make_request, count_response = request, response
 
 -- One connection per thread, so the page answered is the one last sent.
 function request()
@@ -31,15 +26,7 @@ end
 
 function response(status, headers, body)
   count_response(status, headers, body)
-  pages = pages or {}
-  pages[#pages + 1] = string.format("%.0f %.0f", sent, now_us() - sent)
+  keep_line(string.format("%.0f %.0f", sent, now_us() - sent))
 end
 
-function done(summary, latency, requests)
-  write_result(summary, latency, requests)
-  local out = assert(io.open(os.getenv("TIMELINE_FILE"), "w"))
-  for user, thread in ipairs(threads) do
-    for _, line in ipairs(thread:get("pages") or {}) do out:write(user, " ", line, "\n") end
-  end
-  out:close()
-end
+write_lines_to("TIMELINE_FILE", true)
