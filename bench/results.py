@@ -216,7 +216,10 @@ def percentile(values, p):
 
 def tail(records):
     runs = measured(records, "tail")
-    out = ["### Pages with Server-Timing on, one run", "",
+    date = runs[0]["time"][:10] if runs else "no runs"
+    out = [f"### Pages with Server-Timing on ({date}, one run of `bash bench/tail.sh`)", "",
+           "How it is measured and read: docs/performance.md. Server-Timing is on, so the pages/s are not the page",
+           "table's (bench/latest.md).", "",
            "| target | pages/s | client p50 / p99 ms | web's own p50 / p99 ms | cores idle | CPU µs per page |",
            "| --- | ---: | ---: | ---: | ---: | ---: |"]
     splits = []
