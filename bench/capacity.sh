@@ -15,7 +15,7 @@ work="$(mktemp -d /tmp/counter-capacity.XXXXXX)"; pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 dotnet build "$root/Counter.KvStore" -c Release -v q -nologo >/dev/null
-kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"
+kv_dll="$(release_dll Counter.KvStore)"
 quiet=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning)
 ms() { date +%s%3N; }
 populate() { # port count: session:<i> for i < count, in bulk POSTs of 1000 from two writers

@@ -20,6 +20,10 @@ start() { # name command...: starts it in the background in its own folder (run_
   pids+=($!); eval "pid_$name=$!"
 }
 
+release_dll() { # project folder, from the repository root: its Release build's .dll (each script builds it first)
+  echo "$root/$1/bin/Release/net10.0/${1##*/}.dll"
+}
+
 wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
 
 wait_quiet() { # waits, at most 30 s, until the machine's cores are at most 10 % busy over half a second, so
@@ -67,9 +71,9 @@ start_counter() { # store-port web-port env-words...: one embedded store (data i
   # and web to their pids, adds them to pids (kv first), and waits until both answer
   local kvport=$1 webport=$2; shift 2
   start kv "$@" ASPNETCORE_URLS=http://127.0.0.1:$kvport Credentials__Web=$web_credential Credentials__Operations=$operations_credential \
-    Storage__Sqlite__DataPath="$work/kv" dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"; kv=$pid_kv
+    Storage__Sqlite__DataPath="$work/kv" dotnet "$(release_dll Counter.KvStore)"; kv=$pid_kv
   # shellcheck disable=SC2086 # web_limits is a word list on purpose
   start web "$@" ASPNETCORE_URLS=http://127.0.0.1:$webport KvStoreClient__Credential=$web_credential $web_limits Session__KeySecret=$secret \
-    KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:$kvport dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"; web=$pid_web
+    KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:$kvport dotnet "$(release_dll Counter.Web)"; web=$pid_web
   wait_up "http://127.0.0.1:$kvport/health"; wait_up "http://127.0.0.1:$webport/health"
 }

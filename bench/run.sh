@@ -38,9 +38,9 @@ aspire_version=$(sed -nE 's|.*<AspireVersion>([^<]+)</AspireVersion>.*|\1|p' "$r
 packages=$(dotnet nuget locals global-packages -l | sed -E 's/^global-packages: //')
 dashboard_exe="$packages/aspire.dashboard.sdk.linux-x64/$aspire_version/tools/Aspire.Dashboard"
 [ -x "$dashboard_exe" ] || { echo "The Aspire dashboard is missing at $dashboard_exe (dotnet restore Counter.AppHost)" >&2; exit 2; }
-web_dll="$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"
-kv_dll="$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"
-base_dll="$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.Baseline.dll"
+web_dll="$(release_dll Counter.Web)"
+kv_dll="$(release_dll Counter.KvStore)"
+base_dll="$(release_dll bench/Counter.Bench.Baseline)"
 export BENCH_DIR="$root/bench"
 quiet=(Logging__LogLevel__Default=Warning Logging__LogLevel__Microsoft.AspNetCore=Warning)
 

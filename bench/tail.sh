@@ -22,13 +22,13 @@ start redis redis-server --port 5421 --save "" --appendonly no; redis=$pid_redis
 start_counter 5422 5423 $q ServerTiming__Enabled=true
 # shellcheck disable=SC2086
 start kvredis $q ServerTiming__Enabled=true ASPNETCORE_URLS=http://127.0.0.1:5424 Credentials__Web=$web_credential Credentials__Operations=$operations_credential \
-  Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5421 dotnet "$root/Counter.KvStore/bin/Release/net10.0/Counter.KvStore.dll"; kvredis=$pid_kvredis
+  Storage__Backend=Redis ConnectionStrings__redis=127.0.0.1:5421 dotnet "$(release_dll Counter.KvStore)"; kvredis=$pid_kvredis
 # shellcheck disable=SC2086
 start webredis $q $web_limits ServerTiming__Enabled=true ASPNETCORE_URLS=http://127.0.0.1:5425 KvStoreClient__Credential=$web_credential Session__KeySecret=$secret \
-  KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:5424 dotnet "$root/Counter.Web/bin/Release/net10.0/Counter.Web.dll"; webredis=$pid_webredis
+  KeyRing__KeyEncryptionKey=$secret KvStoreClient__BaseAddress=http://127.0.0.1:5424 dotnet "$(release_dll Counter.Web)"; webredis=$pid_webredis
 # shellcheck disable=SC2086
 start base $q ASPNETCORE_URLS=http://127.0.0.1:5426 BASELINE_CACHE=redis REDIS=127.0.0.1:5421 \
-  dotnet "$root/bench/Counter.Bench.Baseline/bin/Release/net10.0/Counter.Bench.Baseline.dll"; base=$pid_base
+  dotnet "$(release_dll bench/Counter.Bench.Baseline)"; base=$pid_base
 for u in 5424/health 5425/health 5426/; do wait_up "http://127.0.0.1:$u"; done
 
 targets=("baseline|Built-in session over Redis, anti-forgery token in the form (baseline)|5426|web=$base redis=$redis"
