@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Where a server-side page's CPU goes: starts web + embedded store (Release, telemetry off, JIT frames
 # named for perf), loads the counter page with wrk and samples each process with perf, then prints
-# CPU µs per page per process and each process's top frames by self time, grouped by module.
+# CPU µs per page per process and each process's top frames by self time, grouped by module; then,
+# under a second load, what each process's context switches are (bench/log.md, "What the switches are").
 #   bash bench/profile.sh            # SECONDS_PER_PROFILE=10 USERS=32; EXTRA='ENV=value ...' for both
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -41,4 +42,36 @@ for side in web:$web store:$kv; do
        END { for (k in sum) printf "%6.1f%%  %s\n", sum[k], k }' "$work/${side%%:*}.txt" | sort -rn | head -15
   echo; echo "## ${side%%:*}: top frames (self)"
   head -30 "$work/${side%%:*}.txt" | cut -c1-160
+done
+
+# What the context switches are, per page: counted with perf stat over the middle of a second load, and
+# split by the state the thread left its core in (perf record, 3 s): still runnable (R: it yielded or
+# was preempted; an idle pool worker's spin-wait yields with sched_yield) or blocked (S, D).
+window=$((secs - 2))
+counters=()
+for side in web:$web store:$kv; do
+  ( sleep 1; perf stat -x, -e sched:sched_switch,syscalls:sys_enter_sched_yield,raw_syscalls:sys_enter -p "${side#*:}" \
+      -o "$work/${side%%:*}.stat" -- sleep "$window" >/dev/null 2>&1 ) &
+  counters+=($!)
+done
+( sleep 2; perf record -q -e sched:sched_switch -p "$web,$kv" -o "$work/switches.data" -- sleep 3 >/dev/null 2>&1 ) &
+counters+=($!)
+BENCH_RESULTS="$results" BENCH_RUN="kind=switches;round=1" BENCH_PROCESSES="web=$web store=$kv" BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" \
+  wrk -t"$users" -c"$users" -d"${secs}s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5332/ >/dev/null
+wait "${counters[@]}"
+pages=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["requests_per_second"] * int(sys.argv[2]))' "$results" "$window")
+perf script -i "$work/switches.data" -F pid,trace 2>/dev/null | awk -v web="$web" '
+  { state = $0; sub(/.*prev_state=/, "", state); sub(/ .*/, "", state); side = ($1 == web) ? "web" : "store"
+    all[side]++; if (state ~ /^R/) runnable[side]++ }
+  END { for (s in all) printf "%s %d %d\n", s, all[s], runnable[s] }' >"$work/states.txt"
+echo; echo "## context switches per page (${window} s counted, ~${pages%.*} pages; the state split from 3 s of them)"
+echo "| process | switches | still runnable | blocked | sched_yield calls | sched_yield share of syscalls | threads |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: |"
+for side in web:$web store:$kv; do
+  name=${side%%:*}
+  awk -F, -v name="$name" -v pages="$pages" -v threads="$(ls "/proc/${side#*:}/task" | wc -l)" -v states="$(grep "^$name " "$work/states.txt")" '
+    $3 == "sched:sched_switch" { sw = $1 } $3 == "syscalls:sys_enter_sched_yield" { y = $1 } $3 == "raw_syscalls:sys_enter" { sys = $1 }
+    END { split(states, st, " "); r = (st[2] > 0) ? st[3] / st[2] : 0
+          printf "| %s | %.2f | %.0f %% | %.2f | %.2f | %.0f %% | %d |\n", name, sw / pages, 100 * r, sw * (1 - r) / pages, y / pages, 100 * y / sys, threads }' \
+    "$work/$name.stat"
 done
