@@ -36,7 +36,7 @@ for side in A B; do
       eval "dll_${side}_${p#Counter.}=$work/bin$side/$p/$p.dll"
     else
       dotnet build "$r/$p" -c Release -v q -nologo >/dev/null
-      eval "dll_${side}_${p#Counter.}=$r/$p/bin/Release/net10.0/$p.dll"
+      eval "dll_${side}_${p#Counter.}=$(release_dll "$p" "$r")"
     fi
   done
 done

@@ -20,8 +20,8 @@ start() { # name command...: starts it in the background in its own folder (run_
   pids+=($!); eval "pid_$name=$!"
 }
 
-release_dll() { # project folder, from the repository root: its Release build's .dll (each script builds it first)
-  echo "$root/$1/bin/Release/net10.0/${1##*/}.dll"
+release_dll() { # project folder [checkout, else this one]: its Release build's .dll (each script builds it first)
+  echo "${2:-$root}/$1/bin/Release/net10.0/${1##*/}.dll"
 }
 
 wait_up() { for _ in $(seq 1 150); do curl -fs -o /dev/null "$1" && return 0; sleep 0.2; done; echo "$1 did not come up" >&2; exit 1; }
