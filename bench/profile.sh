@@ -20,8 +20,8 @@ start_counter 5331 5332 $env_common
 make_sessions 5332 "$users" "$work/cookies" "$work/jar"
 # The measured run is one JSON object in the results file (bench/result.lua), round 0 the warm-up.
 results="${RESULTS:-$(mktemp /tmp/counter-profile-XXXXXX.jsonl)}"; : >"$results"
-load() { # seconds round
-  BENCH_RESULTS="$results" BENCH_RUN="kind=profile;round=$2" BENCH_PROCESSES="web=$web store=$kv" BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" \
+load() { # seconds round [kind, else profile]
+  BENCH_RESULTS="$results" BENCH_RUN="kind=${3:-profile};round=$2" BENCH_PROCESSES="web=$web store=$kv" BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" \
     wrk -t"$users" -c"$users" -d"$1s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5332/ >/dev/null
 }
 load 12 0 # JIT warm-up (tiered PGO)
@@ -56,8 +56,7 @@ for side in web:$web store:$kv; do
 done
 ( sleep 2; perf record -q -e sched:sched_switch -p "$web,$kv" -o "$work/switches.data" -- sleep 3 >/dev/null 2>&1 ) &
 counters+=($!)
-BENCH_RESULTS="$results" BENCH_RUN="kind=switches;round=1" BENCH_PROCESSES="web=$web store=$kv" BENCH_DIR="$root/bench" COOKIES_FILE="$work/cookies" \
-  wrk -t"$users" -c"$users" -d"${secs}s" --timeout 5s -s "$root/bench/session.lua" http://127.0.0.1:5332/ >/dev/null
+load "$secs" 1 switches
 wait "${counters[@]}"
 pages=$(python3 -c 'import json, sys; print(json.loads(open(sys.argv[1]).read().splitlines()[-1])["requests_per_second"] * int(sys.argv[2]))' "$results" "$window")
 perf script -i "$work/switches.data" -F pid,trace 2>/dev/null | awk -v web="$web" '
