@@ -85,7 +85,7 @@ def summary(records):
             "peak_rss_mib": {name: mib(peak_kib(records, runs[0]["processes"][name]["pids"])) for name in names},
         })
     result = {"date": meta["time"][:10], "cores": meta["cores"], "users": meta["users"],
-              "seconds": meta["seconds"], "rounds": rounds, "pages": pages}
+              "seconds": meta["seconds"], "rounds": rounds, "pages": pages, "pacing": pacing(measured(records, "page"))}
     base = next((p for p in pages if p["target"] == meta["baseline"]), None)
     for p in pages:
         p["vs_baseline"] = p["requests_per_second"] / base["requests_per_second"] if base else None
@@ -109,10 +109,16 @@ def summary(records):
     return result
 
 
+def pacing(runs):
+    """The header's words for a paced load (THINK_MS, bench/session.lua), else none."""
+    think = {r["think_ms"] for r in runs if "think_ms" in r}
+    return f", each user thinking {'/'.join(f'{t:g}' for t in sorted(think))} ms between pages on average" if think else ""
+
+
 def render(s):
     out = []
     if s["pages"]:
-        out += ["", f"### Page throughput ({s['date']}, {s['cores']} cores, {s['users']} users, wrk, {s['seconds']}s x {s['rounds']})", "",
+        out += ["", f"### Page throughput ({s['date']}, {s['cores']} cores, {s['users']} users{s.get('pacing', '')}, wrk, {s['seconds']}s x {s['rounds']})", "",
                 "| target | requests/s | vs baseline | p50 ms (median of rounds) | p90 ms (median of rounds) | p99 ms (each round) "
                 "| CPU µs per page (per process) | cores idle / busy elsewhere (median of rounds) | errors | peak RSS MiB (per process) |",
                 "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
@@ -217,7 +223,7 @@ def percentile(values, p):
 def tail(records):
     runs = measured(records, "tail")
     date = runs[0]["time"][:10] if runs else "no runs"
-    out = [f"### Pages with Server-Timing on ({date}, one run of `bash bench/tail.sh`)", "",
+    out = [f"### Pages with Server-Timing on ({date}, one run of `bash bench/tail.sh`{pacing(runs)})", "",
            "How it is measured and read: docs/performance.md. Server-Timing is on, so the pages/s are not the page",
            "table's (bench/latest.md).", "",
            "| target | pages/s | client p50 / p99 ms | web's own p50 / p99 ms | cores idle | CPU µs per page |",

@@ -1,8 +1,17 @@
 -- wrk script: each thread is one user holding one connection and the cookies it was given
 -- (created beforehand with curl), so every request continues that user's session.
 -- COOKIES_FILE holds one Cookie header value per line.
+-- THINK_MS (optional): before each page a user waits a think time drawn at random with this mean
+-- (exponential, as from many independent users), which holds the offered load below saturation.
 local cookies = {}
 local counter = 0
+local think_ms = tonumber(os.getenv("THINK_MS") or "")
+
+if think_ms then
+  function delay()
+    return -math.log(1 - math.random()) * think_ms
+  end
+end
 
 function setup(thread)
   if #cookies == 0 then
@@ -13,6 +22,7 @@ function setup(thread)
 end
 
 function init(args)
+  math.randomseed(os.time() + (tonumber(tostring({}):match("0x(%x+)"), 16) or 0))
   failures = 0
   request_text = wrk.format("GET", "/", { ["Cookie"] = cookie })
 end
