@@ -126,8 +126,8 @@ function done(summary, latency, requests)
     { "cpu_idle_share", idle / math.max(1, idle + busy) },
     { "cpu_elsewhere_share", math.max(0, busy * 10 - watched_ms) / math.max(1, (idle + busy) * 10) }, -- ticks of 10 ms
   }) do run[#run + 1] = pair end
-  local think_ms = tonumber(os.getenv("THINK_MS") or "") -- bench/session.lua's paced load
-  if think_ms then run[#run + 1] = { "think_ms", think_ms } end
+  local think_ms = tonumber(os.getenv("THINK_MS") or "") -- bench/session.lua's paced load, if this script paced
+  if think_ms and type(delay) == "function" then run[#run + 1] = { "think_ms", think_ms } end
   local line = encode(run) .. "\n"
   local path = os.getenv("BENCH_RESULTS")
   local out = path and path ~= "" and assert(io.open(path, "a")) or io.stdout

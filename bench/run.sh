@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Counter benchmark: prints Markdown tables. Usage:
-#   bash bench/run.sh             # full run (~15 min): page throughput, store API, 100k and 1M sessions, dump
+#   bash bench/run.sh             # full run (~20 min): page throughput, store API, 100k and 1M sessions, dump
 #   bash bench/run.sh --smoke     # a few seconds per step, no 1M-key steps
-#   bash bench/run.sh --pages     # only the page-throughput table (~10 min)
+#   bash bench/run.sh --pages     # only the page-throughput table (~16 min)
 #   TIMELINE=1 bash bench/run.sh --pages   # also each page's send time and latency (bench/timeline.lua), kept in a
 #                                 # folder it names, and the table of when each round's slowest pages came
 # Drives Release builds over loopback with wrk (one thread and one connection per user, each user
@@ -141,7 +141,7 @@ finish() {
     echo; bench_results timeline "$results"
     echo "Each page's send time and latency: $timelines" >&2
   fi
-  [ "$mode" = full ] && [ -z "${RESULTS:-}" ] && cp "$results" "$root/bench/latest.jsonl" && results="$root/bench/latest.jsonl"
+  [ "$mode" = full ] && [ -z "${RESULTS:-}" ] && [ -z "${THINK_MS:-}" ] && cp "$results" "$root/bench/latest.jsonl" && results="$root/bench/latest.jsonl"
   echo "Raw results: $results (python3 bench/results.py render FILE prints these tables again)" >&2
   exit 0
 }

@@ -7,9 +7,9 @@ local cookies = {}
 local counter = 0
 local think_ms = tonumber(os.getenv("THINK_MS") or "")
 
-if think_ms then
-  function delay()
-    return -math.log(1 - math.random()) * think_ms
+if think_ms and think_ms > 0 then
+  function delay() -- wrk takes whole milliseconds: rounded, not cut, so the mean stays THINK_MS
+    return math.floor(-math.log(1 - math.random()) * think_ms + 0.5)
   end
 end
 
