@@ -23,6 +23,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     private readonly WriterCommands _commands;
     private readonly GroupCommitWriter _writer;
     private readonly DataFolderLock _folderLock;
+    private readonly WalCheckpointer? _checkpointer;
     private long _version; // Highest version issued; only the writer thread changes it.
     private bool _clockStepped; // Whether a wall-clock step was last logged; writer thread only.
     private int _disposed; // The host disposes this twice: as itself and as the keyed engine.
@@ -67,6 +68,21 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         else
         {
             ProbeAtStart();
+            _checkpointer = StartCheckpointer();
+        }
+    }
+
+    /// <summary>The background checkpoints, or none if their connection cannot be opened: the writer's own checkpoints then do it all.</summary>
+    private WalCheckpointer? StartCheckpointer()
+    {
+        try
+        {
+            return new WalCheckpointer(_connectionString, _options.Synchronous, _logger);
+        }
+        catch (SqliteException ex)
+        {
+            LogCheckpointerNotStarted(_logger, ex);
+            return null;
         }
     }
 
@@ -147,6 +163,7 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         {
             return;
         }
+        _checkpointer?.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
         _commands.Dispose();
         // Fold the WAL back into the database so the next start opens quickly (nothing to fold when read-only).
@@ -179,6 +196,9 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     [LoggerMessage(1, LogLevel.Information, "Opened store {Path} with {Keys} keys (synchronous={Synchronous})")]
     private static partial void LogOpened(ILogger logger, string path, long keys, SyncMode synchronous);
+
+    [LoggerMessage(42, LogLevel.Warning, "Background WAL checkpoints could not start; the writer checkpoints on its own")]
+    private static partial void LogCheckpointerNotStarted(ILogger logger, Exception exception);
 
     [LoggerMessage(31, LogLevel.Error, "Opened the store read-only: {Reason}")]
     private static partial void LogOpenedReadOnly(ILogger logger, string reason);
