@@ -9,6 +9,7 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// this file opens and closes it; <c>.Reads.cs</c> serves reads from pooled connections, which never
 /// wait for the writer (WAL readers see the last committed state); <c>.Writes.cs</c> holds the
 /// write operations and their compare-and-set rules; <see cref="GroupCommitWriter"/> applies them;
+/// <see cref="WalCheckpointer"/> folds the WAL into the database file beside it;
 /// <see cref="SqliteOpener"/> opens the database (read-only when its disk refuses writes at start);
 /// <see cref="SqliteSchema"/> creates and checks the schema; <see cref="SqliteFailures"/> says what a
 /// failed commit means to the caller; <see cref="DataFolderLock"/> makes this process the folder's only owner.

@@ -9,15 +9,17 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// SQLite checkpoints on the committing connection once the WAL holds 1,000 pages, and every write
 /// waits meanwhile: the checkpoint syncs the WAL (with <c>Synchronous=Normal</c> its only sync, so it
 /// flushes every commit since the last one), copies the WAL's pages into the database file and syncs
-/// that. Run here first, that work is mostly done when the writer's own checkpoint comes, which then
-/// has only the last few pages to copy and sync.
+/// that. Run here first, most of that is done when the writer's own checkpoint comes: the WAL is
+/// already synced up to a few milliseconds ago and most of its pages are copied.
 ///
-/// The writer's own checkpoint stays as it is: it is what lets the WAL start over (one that runs beside
-/// the writer seldom ends before the writer appends again, so alone it would let the WAL grow without
-/// bound), and it does all the work whenever this one fails. Checkpoints are PASSIVE: they never wait
-/// for, nor block, the writer or a reader. Folding from a second connection is as safe as from the
-/// writer's: SQLite syncs the WAL before it copies a page out of it, and a checkpoint cut short by a
-/// crash is simply done again from the WAL at the next one.
+/// The writer's own checkpoint stays as it is: it is what lets the WAL start over (SQLite reuses the
+/// WAL only once every frame is folded and the database file synced, and a checkpoint beside the
+/// writer seldom gets that far before the writer appends again, so alone it would let the WAL grow
+/// without bound), and it does all the work whenever this one fails. Checkpoints are PASSIVE: they
+/// never wait for, nor block, the writer or a reader. Folding from a second connection is as safe as
+/// from the writer's: SQLite syncs the WAL before it copies a page out of it, marks frames folded
+/// only once they are copied, and a checkpoint cut short by a failure or a crash is done again from
+/// the WAL by the next one.
 /// </summary>
 internal sealed partial class WalCheckpointer : IDisposable
 {
@@ -35,8 +37,9 @@ internal sealed partial class WalCheckpointer : IDisposable
     public WalCheckpointer(string connectionString, SyncMode synchronous, ILogger logger)
     {
         _logger = logger;
-        // Its own connection, outside the pool that the writer and the readers share.
-        _connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false }.ToString());
+        // Its own connection, outside the pool that the writer and the readers share; a busy database
+        // file (another process recovering it) fails a checkpoint after a second instead of 30.
+        _connection = new SqliteConnection(new SqliteConnectionStringBuilder(connectionString) { Pooling = false, DefaultTimeout = 1 }.ToString());
         try
         {
             _connection.Open();
@@ -66,13 +69,22 @@ internal sealed partial class WalCheckpointer : IDisposable
                     LogCheckpointsResumed(_logger);
                 }
             }
-            catch (SqliteException ex)
+            catch (Exception ex)
             {
-                // The writer's own checkpoints keep the WAL bounded meanwhile; say so once, not every interval.
+                // Nothing may escape a thread of its own (it would end the process), and the writer's own
+                // checkpoints keep the WAL bounded meanwhile: say so once, not every interval.
                 if (!failing)
                 {
                     failing = true;
-                    LogCheckpointFailed(_logger, ex);
+                    // An I/O error or damage here is the disk's, as it would be in a commit: an error, not a warning.
+                    if (SqliteFailures.IsFatal(ex))
+                    {
+                        LogCheckpointDiskError(_logger, ex);
+                    }
+                    else
+                    {
+                        LogCheckpointFailed(_logger, ex);
+                    }
                 }
             }
         }
@@ -89,6 +101,9 @@ internal sealed partial class WalCheckpointer : IDisposable
 
     [LoggerMessage(40, LogLevel.Warning, "A background WAL checkpoint failed; the writer checkpoints on its own until one succeeds")]
     private static partial void LogCheckpointFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(43, LogLevel.Error, "A background WAL checkpoint hit a disk error or a damaged database; the writer checkpoints on its own until one succeeds")]
+    private static partial void LogCheckpointDiskError(ILogger logger, Exception exception);
 
     [LoggerMessage(41, LogLevel.Information, "Background WAL checkpoints succeed again")]
     private static partial void LogCheckpointsResumed(ILogger logger);
