@@ -9,7 +9,6 @@ namespace Counter.KvStore.Storage.Sqlite;
 /// this file opens and closes it; <c>.Reads.cs</c> serves reads from pooled connections, which never
 /// wait for the writer (WAL readers see the last committed state); <c>.Writes.cs</c> holds the
 /// write operations and their compare-and-set rules; <see cref="GroupCommitWriter"/> applies them;
-/// <see cref="WalCheckpointer"/> folds the WAL into the database file beside it;
 /// <see cref="SqliteOpener"/> opens the database (read-only when its disk refuses writes at start);
 /// <see cref="SqliteSchema"/> creates and checks the schema; <see cref="SqliteFailures"/> says what a
 /// failed commit means to the caller; <see cref="DataFolderLock"/> makes this process the folder's only owner.
@@ -24,7 +23,6 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
     private readonly WriterCommands _commands;
     private readonly GroupCommitWriter _writer;
     private readonly DataFolderLock _folderLock;
-    private readonly WalCheckpointer? _checkpointer;
     private long _version; // Highest version issued; only the writer thread changes it.
     private bool _clockStepped; // Whether a wall-clock step was last logged; writer thread only.
     private int _disposed; // The host disposes this twice: as itself and as the keyed engine.
@@ -69,21 +67,6 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         else
         {
             ProbeAtStart();
-            _checkpointer = StartCheckpointer();
-        }
-    }
-
-    /// <summary>The background checkpoints, or none if their connection cannot be opened: the writer's own checkpoints then do it all.</summary>
-    private WalCheckpointer? StartCheckpointer()
-    {
-        try
-        {
-            return new WalCheckpointer(_connectionString, _options.Synchronous, _logger);
-        }
-        catch (SqliteException ex)
-        {
-            LogCheckpointerNotStarted(_logger, ex);
-            return null;
         }
     }
 
@@ -164,7 +147,6 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
         {
             return;
         }
-        _checkpointer?.Dispose();
         await _writer.DisposeAsync().ConfigureAwait(false);
         _commands.Dispose();
         // Fold the WAL back into the database so the next start opens quickly (nothing to fold when read-only).
@@ -197,9 +179,6 @@ public sealed partial class SqliteKeyValueStorage : IKeyValueStorage, IAsyncDisp
 
     [LoggerMessage(1, LogLevel.Information, "Opened store {Path} with {Keys} keys (synchronous={Synchronous})")]
     private static partial void LogOpened(ILogger logger, string path, long keys, SyncMode synchronous);
-
-    [LoggerMessage(42, LogLevel.Warning, "Background WAL checkpoints could not start; the writer checkpoints on its own")]
-    private static partial void LogCheckpointerNotStarted(ILogger logger, Exception exception);
 
     [LoggerMessage(31, LogLevel.Error, "Opened the store read-only: {Reason}")]
     private static partial void LogOpenedReadOnly(ILogger logger, string reason);

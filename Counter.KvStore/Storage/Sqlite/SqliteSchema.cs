@@ -24,7 +24,7 @@ internal static class SqliteSchema
     /// </summary>
     public static Opened Open(SqliteConnection connection, string path, SyncMode synchronous)
     {
-        SetSynchronous(connection, synchronous);
+        Execute(connection, $"PRAGMA synchronous={(synchronous == SyncMode.Full ? "FULL" : "NORMAL")};");
         var revision = Scalar(connection, "PRAGMA user_version;");
         if (revision > Revision)
         {
@@ -54,10 +54,6 @@ internal static class SqliteSchema
             // The partial index answers this with one seek.
             LatestExpiry: NullableScalar(connection, "SELECT max(expires_at) FROM entries WHERE expires_at IS NOT NULL;"));
     }
-
-    /// <summary>How this connection's commits and checkpoints sync (a setting of the connection, not of the file).</summary>
-    public static void SetSynchronous(SqliteConnection connection, SyncMode synchronous) =>
-        Execute(connection, $"PRAGMA synchronous={(synchronous == SyncMode.Full ? "FULL" : "NORMAL")};");
 
     public static void Execute(SqliteConnection connection, string sql)
     {
